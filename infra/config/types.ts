@@ -1,0 +1,156 @@
+/**
+ * The blueprint's API: the one typed object that stack configuration is validated into.
+ *
+ * Everything downstream (components, outputs, the team contract) reads this shape and never
+ * `pulumi.Config`. Raw YAML is turned into it by `validate.ts`, which reports every problem at once,
+ * each naming the config key and the offending value, before any resource is registered.
+ */
+
+/** How pods of a team obtain Azure tokens. */
+export type IdentityMode = "pod-identity" | "workload-identity";
+
+/**
+ * aad-pod-identity install mode. `standard`: MIC + NMI in the cluster, MIC assigns identities to
+ * the node pools. `managed`: NMI only; identities are assigned to the nodes outside the cluster.
+ */
+export type PodIdentityInstallMode = "standard" | "managed";
+
+/** `create`: the blueprint provisions AKS. `existing`: harden a cluster the user already runs. */
+export type ClusterMode = "create" | "existing";
+
+/** AKS control-plane pricing tier (`Free` has no uptime SLA). */
+export type ClusterTier = "Free" | "Standard" | "Premium";
+
+/** AKS `autoUpgradeProfile.upgradeChannel`. `none` is refused by validation. */
+export type UpgradeChannel = "patch" | "stable" | "rapid" | "node-image";
+
+/** AKS `autoUpgradeProfile.nodeOSUpgradeChannel`. */
+export type NodeOsUpgradeChannel = "NodeImage" | "SecurityPatch" | "Unmanaged";
+
+/** One Azure role the identity needs, on the team's own resource group (never wider). */
+export interface RoleGrant {
+  /** A built-in role name from the catalogue in `roles.ts` (e.g. `Storage Blob Data Reader`). */
+  role: string;
+}
+
+/** A workload identity (one user-assigned managed identity) that a team's pods may use. */
+export interface TeamIdentityConfig {
+  /** DNS-1123 label, unique within the team. Names the managed identity and the selector. */
+  name: string;
+  /** The team namespace its pods run in (must be one of the team's namespaces). */
+  namespace: string;
+  /** Built-in role names granted on the team's resource group. Owner/Contributor/UAA are refused. */
+  roles: string[];
+  /**
+   * Workload-identity mode only: the ServiceAccount name bound to the federated credential.
+   * Default: the identity name.
+   */
+  serviceAccount: string;
+  /**
+   * `existing` cluster mode only: the identity already exists; its client ID and full resource ID.
+   */
+  existing?: { clientId: string; resourceId: string };
+}
+
+/** One application team sharing the cluster. */
+export interface TeamConfig {
+  /** DNS-1123 label; names the resource group `rg-<cluster>-<team>` and labels its namespaces. */
+  name: string;
+  /** Entra ID group object IDs (GUIDs) of the team's developers. */
+  developerGroupIds: string[];
+  /** Namespaces the team owns; DNS-1123, not reserved, owned by no other team. */
+  namespaces: string[];
+  /** How the team's pods get Azure tokens. Default `pod-identity` (migrate to `workload-identity`). */
+  identityMode: IdentityMode;
+  /** Managed identities the team's workloads use. */
+  identities: TeamIdentityConfig[];
+  /**
+   * `existing` mode only: the full ID of the team's Azure resource group, e.g.
+   * `/subscriptions/<sub>/resourceGroups/<rg>`. In `create` mode the blueprint makes it.
+   */
+  resourceGroupId?: string;
+}
+
+/** One AKS node pool. */
+export interface NodePoolConfig {
+  /** Lowercase alphanumeric, at most 12 characters (AKS rule). */
+  name: string;
+  /** VM size, e.g. `Standard_D4ds_v5`. */
+  vmSize: string;
+  /** Autoscaler bounds. */
+  minCount: number;
+  maxCount: number;
+  /** Availability zones, e.g. `["1","2","3"]`; empty for no zone pinning. */
+  zones: string[];
+}
+
+/** Cluster settings (used in `create` mode; `existing` mode reads only what it needs). */
+export interface ClusterConfig {
+  /** Short DNS-1123 name; prefixes every Azure resource. */
+  name: string;
+  /** Azure region, e.g. `westeurope`. */
+  location: string;
+  /** Kubernetes `major.minor` or `major.minor.patch`; 1.30 or newer (ValidatingAdmissionPolicy GA). */
+  kubernetesVersion: string;
+  /** Control-plane tier. Default `Standard`. */
+  tier: ClusterTier;
+  /** The system pool, tainted `CriticalAddonsOnly=true:NoSchedule`. */
+  systemPool: NodePoolConfig;
+  /** User pools where team workloads run. */
+  userPools: NodePoolConfig[];
+  /** CIDRs allowed to reach a public API server. Required unless `privateCluster`. */
+  authorizedIpRanges: string[];
+  /** API server reachable only from the VNet (private endpoint). Default false. */
+  privateCluster: boolean;
+  /** Entra group object IDs of the platform administrators (cluster admin through Azure RBAC). */
+  adminGroupIds: string[];
+  /** Microsoft Defender for Containers security profile. Default true. */
+  defender: boolean;
+  /** Azure Policy add-on. Default true. */
+  azurePolicy: boolean;
+  /** Control-plane auto-upgrade channel. Default `patch`. */
+  upgradeChannel: UpgradeChannel;
+  /** Node OS auto-upgrade channel. Default `NodeImage`. */
+  nodeOsUpgradeChannel: NodeOsUpgradeChannel;
+  /** Log Analytics retention in days (30..730). Default 90. */
+  logRetentionDays: number;
+}
+
+/** aad-pod-identity settings. */
+export interface PodIdentityConfig {
+  /** The identity namespace; never `default`, `kube-*` or a team namespace. Default `aad-pod-identity`. */
+  namespace: string;
+  /** Install mode. Default `standard`. */
+  mode: PodIdentityInstallMode;
+  /** Image tag, `v1.8.13` or newer (older releases have a token-validation bypass). Default `v1.8.17`. */
+  version: string;
+}
+
+/** Where alerts go. */
+export interface MonitoringConfig {
+  /** E-mail receivers of the security action group. */
+  alertEmails: string[];
+}
+
+/** `existing` cluster mode: what the blueprint needs about a cluster it did not create. */
+export interface ExistingClusterConfig {
+  /** Kubeconfig of a platform principal (kept secret: set it with `pulumi config set --secret`). */
+  kubeconfig: string;
+}
+
+/** The validated stack configuration. */
+export interface BlueprintConfig {
+  /** The environment's name (the stack), e.g. `dev`, `prod`. */
+  environment: string;
+  /** Whether this environment is production (stricter validation: no `0.0.0.0/0`, Standard tier...). */
+  production: boolean;
+  clusterMode: ClusterMode;
+  cluster: ClusterConfig;
+  podIdentity: PodIdentityConfig;
+  monitoring: MonitoringConfig;
+  teams: TeamConfig[];
+  /** Present exactly when `clusterMode` is `existing`. */
+  existing?: ExistingClusterConfig;
+  /** Entra group object IDs of the platform team (Kubernetes administration rights). */
+  platformGroupIds: string[];
+}
