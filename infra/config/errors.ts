@@ -1,0 +1,50 @@
+/**
+ * The one error that bad stack configuration produces.
+ *
+ * Validation collects every problem before throwing, so a user fixes a stack file in one pass
+ * instead of one `pulumi preview` per typo.
+ */
+
+/** One problem found in the stack configuration. */
+export interface ConfigProblem {
+  /** Key path without the project prefix, e.g. `teams[1].namespaces[0]` or `cluster.tier`. */
+  key: string;
+  /** The offending value as it was given (`undefined` for a missing key). */
+  value: unknown;
+  /** What is wrong and what is expected. */
+  message: string;
+}
+
+/** Renders a value for an error line: short, single-line, and never a multi-kilobyte blob. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  let text: string;
+  try {
+    // JSON keeps strings quoted, so `""` and `" "` are visible; functions/symbols give undefined.
+    text = JSON.stringify(value) ?? typeof value;
+  } catch {
+    text = typeof value; // circular structures: the type is all we can say
+  }
+  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** Formats one problem as the line shown to the user. */
+export function formatProblem(problem: ConfigProblem): string {
+  return `${problem.key}: ${problem.message} (got ${describeValue(problem.value)})`;
+}
+
+/** Thrown by `validateConfig` with every problem found; nothing has been registered yet. */
+export class ConfigValidationError extends Error {
+  readonly problems: readonly ConfigProblem[];
+
+  /** The stack whose configuration was rejected. */
+  readonly stack: string;
+
+  constructor(stack: string, problems: readonly ConfigProblem[]) {
+    // One line per problem, nothing else: tools and tests can split the message on newlines.
+    super(problems.map(formatProblem).join("\n"));
+    this.name = "ConfigValidationError";
+    this.stack = stack;
+    this.problems = problems;
+  }
+}
