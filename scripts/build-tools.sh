@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# Builds the real components the e2e suite runs against (etcd, kube-apiserver,
+# kube-controller-manager) from the Go module proxy, via the wrapper modules in tools/.
+#
+# Idempotent: a binary already in the versioned cache is never rebuilt. Binaries you already have
+# (e.g. from controller-runtime's envtest) are used instead when pointed at by
+#   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, ETCD_BIN   (single files), or
+#   KUBEBUILDER_ASSETS                                           (a directory, envtest convention)
+# Cache: ${AKS_HARDENING_CACHE:-$HOME/.cache/aks-hardening}/bin/<component>-<version>/ (outside the repo).
+# Build parallelism: BUILD_JOBS (default 2), niceness BUILD_NICE (default 10).
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+cache="${AKS_HARDENING_CACHE:-$HOME/.cache/aks-hardening}"
+jobs="${BUILD_JOBS:-2}"
+niceness="${BUILD_NICE:-10}"
+
+# The versions are whatever the committed wrapper modules require, so go.mod stays the one source.
+module_version() { sed -n "s#^[[:space:]]*\(require \)\{0,1\}$2 \(v[0-9][^ ]*\).*#\2#p" "$1" | head -1; }
+k8s_version="$(module_version "$repo/tools/k8s/go.mod" k8s.io/kubernetes)"
+etcd_version="$(module_version "$repo/tools/etcd/go.mod" go.etcd.io/etcd/server/v3)"
+[[ -n "$k8s_version" && -n "$etcd_version" ]] || { echo "build-tools: cannot read versions from tools/*/go.mod" >&2; exit 1; }
+k8s_bin="$cache/bin/k8s-$k8s_version"
+etcd_bin="$cache/bin/etcd-$etcd_version"
+
+# provided NAME ENVVAR: succeeds when the user supplied an existing binary for NAME.
+provided() {
+  local name="$1" var="$2"
+  if [[ -n "${!var:-}" ]]; then
+    [[ -x "${!var}" ]] || { echo "build-tools: $var=${!var} is not an executable file" >&2; exit 1; }
+    echo "build-tools: $name from $var=${!var}"; return 0
+  fi
+  if [[ -n "${KUBEBUILDER_ASSETS:-}" && -x "$KUBEBUILDER_ASSETS/$name" ]]; then
+    echo "build-tools: $name from KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS"; return 0
+  fi
+  return 1
+}
+
+# build MODULE_DIR OUT_DIR LDFLAGS RENAME PACKAGE...: one `go build` per module so shared packages
+# compile once. RENAME is "from:to" or "" (go names etcd's binary `server` after its module path).
+build() {
+  local module_dir="$1" out_dir="$2" ldflags="$3" rename="$4"; shift 4
+  command -v go >/dev/null || { echo "build-tools: Go is required to build $* (or set the *_BIN variables)" >&2; exit 1; }
+  local staging="$out_dir.partial.$$" started=$SECONDS
+  rm -rf "$staging"; mkdir -p "$staging"
+  echo "build-tools: building $* -> $out_dir (cold builds take many minutes)"
+  (cd "$module_dir" && CGO_ENABLED=0 nice -n "$niceness" go build -p "$jobs" -trimpath -pgo=off \
+    -ldflags "$ldflags" -o "$staging/" "$@")
+  [[ -z "$rename" ]] || mv "$staging/${rename%%:*}" "$staging/${rename#*:}"
+  # Atomic publish: a half-finished build never looks like a cached binary.
+  mkdir -p "$(dirname "$out_dir")"; rm -rf "$out_dir"; mv "$staging" "$out_dir"
+  local took=$((SECONDS - started))
+  { echo "built: $(date -u +%FT%TZ)"; echo "seconds: $took"; echo "go: $(go version)"
+    (cd "$out_dir" && for f in *; do [[ "$f" == build-info.txt ]] || echo "size $f: $(stat -c %s "$f") bytes"; done)
+  } >"$out_dir/build-info.txt"
+  echo "build-tools: done in ${took}s"; sed 's/^/  /' "$out_dir/build-info.txt"
+}
+
+if provided etcd ETCD_BIN; then :
+elif [[ -x "$etcd_bin/etcd" ]]; then echo "build-tools: etcd $etcd_version cached in $etcd_bin"
+else build "$repo/tools/etcd" "$etcd_bin" "-s -w" server:etcd go.etcd.io/etcd/server/v3
+fi
+
+need_k8s=()
+provided kube-apiserver KUBE_APISERVER_BIN || [[ -x "$k8s_bin/kube-apiserver" ]] || need_k8s+=(k8s.io/kubernetes/cmd/kube-apiserver)
+provided kube-controller-manager KUBE_CONTROLLER_MANAGER_BIN || [[ -x "$k8s_bin/kube-controller-manager" ]] ||
+  need_k8s+=(k8s.io/kubernetes/cmd/kube-controller-manager)
+if ((${#need_k8s[@]} == 0)); then echo "build-tools: Kubernetes $k8s_version binaries present"
+else
+  # Without the version stamp the server reports v0.0.0-master, which breaks version-skew logic in clients.
+  minor="${k8s_version#v1.}"; minor="${minor%%.*}"
+  stamp="k8s.io/component-base/version"
+  ldflags="-s -w -X $stamp.gitVersion=$k8s_version -X $stamp.gitMajor=1 -X $stamp.gitMinor=$minor -X $stamp.gitTreeState=clean"
+  # Keep binaries that are already there (e.g. apiserver present, controller-manager missing).
+  keep="$(mktemp -d)"; [[ -d "$k8s_bin" ]] && cp -a "$k8s_bin/." "$keep/"
+  build "$repo/tools/k8s" "$k8s_bin" "$ldflags" "" "${need_k8s[@]}"
+  cp -an "$keep/." "$k8s_bin/" 2>/dev/null || true; rm -rf "$keep"
+fi
