@@ -37,6 +37,8 @@ export interface MockRunOptions {
   config?: Record<string, unknown>;
   /** Fully-qualified config keys (`kubernetes:context`), set as they are. */
   rawConfig?: Record<string, string>;
+  /** Fully-qualified config keys whose values are secrets (as `secure:` values are for the CLI). */
+  secretKeys?: string[];
   /** Extra computed outputs per resource, merged over the defaults. */
   outputs?: (
     type: string,
@@ -117,7 +119,7 @@ export async function installRecordingMocks(options: MockRunOptions = {}): Promi
   for (const [key, value] of Object.entries(options.config ?? {})) {
     config[`${project}:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  pulumi.runtime.setAllConfig(config);
+  pulumi.runtime.setAllConfig(config, options.secretKeys);
 
   // Wrap the monitor's registerResource to learn parent and dependencies from the request.
   const monitor = settings.getMonitor() as unknown as MonitorLike;
