@@ -83,13 +83,15 @@ export async function installRecordingMocks(options: MockRunOptions = {}): Promi
   await pulumi.runtime.setMocks(
     {
       newResource(args) {
-        const id = args.id ?? `${args.name}-id`;
         const inputs = (args.inputs ?? {}) as Record<string, unknown>;
         const outputs = {
           ...inputs,
           ...computedOutputs(args.type, args.name, inputs),
           ...(options.outputs?.(args.type, args.name, inputs) ?? {}),
         };
+        // `args.id` is "" (not undefined) unless importing; an empty ID would make `resource.id`
+        // unknown. Prefer the computed Azure-style ID so that IDs parse like real ones.
+        const id = args.id || (typeof outputs.id === "string" ? outputs.id : `${args.name}-id`);
         const record: RecordedResource = {
           urn: "",
           type: args.type,
