@@ -1,0 +1,287 @@
+/**
+ * The hardening, proven on a real kube-apiserver + etcd (built by scripts/build-tools.sh):
+ * 1. everything the blueprint declares for the local stack is accepted by the real API server;
+ * 2. every attack of the threat model, made by a team-B principal with its own token, is refused,
+ *    and by the layer we expect (RBAC, Pod Security Admission, or the named admission policy);
+ * 3. the same attacks SUCCEED on a second API server running a default-style install, so each
+ *    check is shown able to fail.
+ * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
+ */
+import { applyRank, type ConvertedManifest, type Manifest } from "../../testing/manifests";
+import { AAD_POD_IDENTITY_GROUP, podIdentitySelector } from "../../components/kubernetes/conventions";
+import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
+import { applyManifests, describeObject, waitForPolicy, type Rejection } from "./support/apply";
+import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
+import { findBinaries } from "./support/binaries";
+import {
+  attackerTeam,
+  recordBlueprint,
+  tokenUsers,
+  USERS,
+  victimTeam,
+  type Blueprint,
+} from "./support/blueprint";
+import type { KubeClient } from "./support/client";
+import { startCluster, type Cluster } from "./support/cluster";
+import { restrictedPod } from "./support/pods";
+import { attempts, MIC_POD, type Expectation, type Target, type VictimFacts } from "./support/scenarios";
+import { describeVerdict, verdictOf, type Verdict } from "./support/verdict";
+
+const FIELD_MANAGER = "aks-hardening-e2e";
+const clusters: Cluster[] = [];
+let blueprint: Blueprint;
+let hardenedRejections: Rejection[];
+let baselineRejections: Rejection[];
+let facts: VictimFacts;
+let hardened: Target;
+let baseline: Target;
+const rows: { scenario: string; actor: string; attempt: string; hardened: string; baseline: string }[] = [];
+
+function victimIdentityObjects(b: Blueprint, selector: string): { identity: Manifest; binding: Manifest } {
+  const ofKind = (kind: string) =>
+    b.manifests
+      .map((c) => c.manifest)
+      .filter((m) => m.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`) && m.kind === kind);
+  const binding = ofKind("AzureIdentityBinding").find(
+    (m) => (m.spec as { selector?: string }).selector === selector,
+  );
+  if (!binding) throw new Error(`the blueprint declares no AzureIdentityBinding with selector ${selector}`);
+  const identityName = (binding.spec as { azureIdentity: string }).azureIdentity;
+  const identity = ofKind("AzureIdentity").find(
+    (m) => m.metadata.name === identityName && m.metadata.namespace === binding.metadata.namespace,
+  );
+  if (!identity)
+    throw new Error(`the blueprint declares no AzureIdentity ${binding.metadata.namespace}/${identityName}`);
+  return { identity, binding };
+}
+
+function asConverted(manifests: Manifest[], source: string): ConvertedManifest[] {
+  return manifests
+    .map((manifest) => ({
+      urn: `${source}:${manifest.kind}/${manifest.metadata.name}`,
+      patch: false,
+      customResource: manifest.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`),
+      manifest,
+    }))
+    .sort((a, b) => applyRank(a) - applyRank(b));
+}
+
+/** What stands in for Azure RBAC's "AKS RBAC Cluster Admin" on the platform group (an AKS-side grant). */
+async function grantPlatformAdmin(cluster: Cluster, platformGroup: string): Promise<void> {
+  const res = await cluster.clients.bootstrap.apply(
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "e2e-platform-group-cluster-admin" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: platformGroup }],
+    } as Manifest,
+    FIELD_MANAGER,
+  );
+  if (res.status >= 300) throw new Error(`platform admin grant failed: ${res.status} ${res.text}`);
+}
+
+/**
+ * The mistake defence in depth must survive: someone binds the attacker to the built-in `admin`
+ * role in team B's namespace, plus write on the pod-identity kinds there.
+ */
+function overGrant(namespace: string, user: string): Manifest[] {
+  const role = "e2e-overgrant-pod-identity-objects";
+  const subjects = [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }];
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRole",
+      metadata: { name: role },
+      rules: [{ apiGroups: [AAD_POD_IDENTITY_GROUP], resources: ["*"], verbs: ["*"] }],
+    },
+    ...["admin", role].map(
+      (roleName): Manifest => ({
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: `e2e-overgrant-${roleName}`, namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
+        subjects,
+      }),
+    ),
+  ];
+}
+
+async function applyOrThrow(client: KubeClient, manifests: Manifest[], what: string): Promise<void> {
+  const rejections = await applyManifests(client, asConverted(manifests, what), FIELD_MANAGER);
+  if (rejections.length > 0) {
+    throw new Error(`${what}: ${rejections.map((r) => `${r.object}: ${r.status} ${r.message}`).join("\n")}`);
+  }
+}
+
+beforeAll(async () => {
+  const binaries = findBinaries();
+  blueprint = await recordBlueprint();
+  const { config } = blueprint;
+  const victim = victimTeam(config);
+  const attacker = attackerTeam(config, victim);
+  const users = tokenUsers(config, victim, attacker);
+  const started = await Promise.allSettled([
+    startCluster(binaries, users, "hardened"),
+    startCluster(binaries, users, "baseline"),
+  ]);
+  for (const s of started) if (s.status === "fulfilled") clusters.push(s.value);
+  const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
+  if (failed) throw failed.reason;
+  const [hardenedCluster, baselineCluster] = clusters;
+
+  const victimIdentity = victim.identities[0];
+  const selector = podIdentitySelector(victimIdentity.namespace, victimIdentity.name);
+  const victimObjects = victimIdentityObjects(blueprint, selector);
+  const identitySpec = victimObjects.identity.spec as { resourceID: string; clientID: string };
+  facts = {
+    victimNamespace: victimIdentity.namespace,
+    selector,
+    identityName: victimObjects.identity.metadata.name,
+    resourceId: identitySpec.resourceID,
+    clientId: identitySpec.clientID,
+    attackerNamespace: attacker.namespaces[0],
+  };
+
+  for (const cluster of clusters) await grantPlatformAdmin(cluster, config.platformGroupIds[0]);
+
+  // Hardened: exactly what the blueprint declares, applied as the platform admin.
+  const admin = hardenedCluster.clients[USERS.platformAdmin];
+  hardenedRejections = await applyManifests(admin, blueprint.manifests, FIELD_MANAGER);
+  const crds = blueprint.manifests
+    .map((c) => c.manifest)
+    .filter((m) => m.kind === "CustomResourceDefinition");
+  baselineRejections = await applyManifests(
+    baselineCluster.clients[USERS.platformAdmin],
+    asConverted(baselineManifests(config, crds, victimObjects), "baseline"),
+    FIELD_MANAGER,
+  );
+
+  hardened = {
+    label: "hardened",
+    developer: hardenedCluster.clients[USERS.attackerDeveloper],
+    overprivileged: hardenedCluster.clients[USERS.overprivileged],
+    identityNamespace: config.podIdentity.namespace,
+  };
+  baseline = {
+    label: "baseline",
+    developer: baselineCluster.clients[USERS.attackerDeveloper],
+    overprivileged: baselineCluster.clients[USERS.overprivileged],
+    identityNamespace: BASELINE_IDENTITY_NAMESPACE,
+  };
+  for (const [cluster, target] of [
+    [hardenedCluster, hardened],
+    [baselineCluster, baseline],
+  ] as const) {
+    const platform = cluster.clients[USERS.platformAdmin];
+    await applyOrThrow(
+      platform,
+      overGrant(facts.attackerNamespace, USERS.overprivileged),
+      `${target.label} over-grant`,
+    );
+    // A MIC pod to aim exec/port-forward at (no controller-manager turns the Deployment into pods).
+    if (target.label === "hardened") {
+      await applyOrThrow(
+        platform,
+        [restrictedPod(MIC_POD, target.identityNamespace, { app: "mic" })],
+        "MIC pod",
+      );
+    }
+  }
+
+  // Admission policies go live asynchronously: wait until the S1 probe (a dry run, nothing is
+  // stored) is denied by its policy before any real attempt.
+  const probe = restrictedPod("probe", facts.attackerNamespace, { aadpodidbinding: facts.selector });
+  await waitForPolicy(async () => {
+    const path = await hardened.developer.pathOf("v1", "Pod", facts.attackerNamespace);
+    const v = verdictOf(
+      await hardened.developer.request("POST", path, { body: probe, query: { dryRun: "All" } }),
+    );
+    return v.outcome === "refused" ? v.policy : undefined;
+  }, POD_IDENTITY_LABEL_POLICY);
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(clusters.map((c) => c.stop()));
+  if (rows.length === 0) return;
+  const header = {
+    scenario: "scenario",
+    actor: "actor",
+    attempt: "attempt",
+    hardened: "hardened",
+    baseline: "baseline (default install)",
+  };
+  const all = [header, ...rows];
+  const width = (k: keyof typeof header) => Math.max(...all.map((r) => r[k].length));
+  const line = (r: typeof header) =>
+    (Object.keys(header) as (keyof typeof header)[]).map((k) => r[k].padEnd(width(k))).join(" | ");
+  console.log(
+    `\nAttack scenarios on a real kube-apiserver\n${line(header)}\n${"-".repeat(line(header).length)}\n${rows.map(line).join("\n")}\n`,
+  );
+}, 60_000);
+
+test("the real API server accepts every Kubernetes object the blueprint declares", () => {
+  const kinds = new Set(blueprint.manifests.map((c) => c.manifest.kind));
+  for (const kind of [
+    "CustomResourceDefinition",
+    "Namespace",
+    "ValidatingAdmissionPolicy",
+    "ValidatingAdmissionPolicyBinding",
+    "RoleBinding",
+  ]) {
+    expect(kinds).toContain(kind);
+  }
+  expect(hardenedRejections).toEqual([]);
+  expect(baselineRejections).toEqual([]);
+  console.log(
+    `applied ${blueprint.manifests.length} blueprint objects:\n${blueprint.manifests.map(describeObject).join("\n")}`,
+  );
+});
+
+test("the built-in admin and edit roles carry rules (role aggregation runs)", async () => {
+  // Without kube-controller-manager these roles exist but are empty, and "granted admin" would
+  // grant nothing: the defence-in-depth rows would prove less than they claim.
+  for (const cluster of clusters) {
+    for (const role of ["admin", "edit"]) {
+      const res = await cluster.clients.bootstrap.request(
+        "GET",
+        `/apis/rbac.authorization.k8s.io/v1/clusterroles/${role}`,
+      );
+      expect((res.body?.rules as unknown[] | undefined)?.length ?? 0).toBeGreaterThan(0);
+    }
+  }
+});
+
+function check(verdict: Verdict, expected: Expectation, where: string): void {
+  const detail = `${where}: got ${describeVerdict(verdict)}${verdict.outcome !== "allowed" ? ` — ${verdict.message}` : ""}`;
+  if (expected === "allowed") {
+    if (verdict.outcome === "refused") throw new Error(`expected the attack to get through; ${detail}`);
+    return;
+  }
+  if (verdict.outcome !== "refused")
+    throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
+  if (verdict.layer !== expected.refusedBy)
+    throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
+  if (expected.refusedBy === "admission-policy" && !expected.policies.includes(verdict.policy ?? "")) {
+    throw new Error(`expected a refusal by one of ${expected.policies.join(", ")}; ${detail}`);
+  }
+}
+
+describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(
+  "%s",
+  (_name, attempt) => {
+    test("refused on the hardened cluster by the expected layer; outcome on the baseline as expected", async () => {
+      const onHardened = verdictOf(await attempt.run(hardened, facts));
+      const onBaseline = verdictOf(await attempt.run(baseline, facts));
+      rows.push({
+        scenario: attempt.scenario,
+        actor: attempt.actor === "developer" ? "team-B developer" : "team-B ns admin",
+        attempt: attempt.attempt,
+        hardened: describeVerdict(onHardened),
+        baseline: describeVerdict(onBaseline) + (attempt.baselineNote ? ` (${attempt.baselineNote})` : ""),
+      });
+      check(onHardened, attempt.hardened, "hardened");
+      check(onBaseline, attempt.baseline, "baseline");
+    });
+  },
+);

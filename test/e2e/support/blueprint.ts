@@ -1,0 +1,69 @@
+/**
+ * What the blueprint declares for the local stack: the real program (`main` from infra/program.ts)
+ * run under the recording mocks with stacks/Pulumi.local.yaml, its Kubernetes resources converted
+ * to manifests, and the validated config (teams and their Entra group IDs) the test users mirror.
+ */
+import { loadStackFile, resolveStacksDir } from "../../../cli/stack-file";
+import { main } from "../../../infra/program";
+import { PROJECT } from "../../../infra/config/load";
+import type { BlueprintConfig, TeamConfig } from "../../../infra/config/types";
+import { validateConfig } from "../../../infra/config/validate";
+import { manifestsFromRecording, type ConvertedManifest } from "../../../testing/manifests";
+import { runProgramUnderMocks } from "../../../testing/recording-mocks";
+import type { TokenUser } from "./cluster";
+
+export interface Blueprint {
+  config: BlueprintConfig;
+  manifests: ConvertedManifest[];
+}
+
+export const LOCAL_STACK = "local";
+
+/** Records the local stack's program and converts its Kubernetes objects. */
+export async function recordBlueprint(stack = LOCAL_STACK): Promise<Blueprint> {
+  const loaded = loadStackFile(resolveStacksDir(), stack, PROJECT);
+  const prefix = `${PROJECT}:`;
+  const projectKeys = Object.fromEntries(
+    Object.entries(loaded.rawConfig)
+      .filter(([key]) => key.startsWith(prefix))
+      .map(([key, value]) => [key.slice(prefix.length), value]),
+  );
+  const config = validateConfig(projectKeys, stack);
+  const run = await runProgramUnderMocks(main, { stack, rawConfig: loaded.rawConfig });
+  return { config, manifests: manifestsFromRecording(run.resources) };
+}
+
+/** The victim: the first team whose pods use aad-pod-identity and that has an identity. */
+export function victimTeam(config: BlueprintConfig): TeamConfig {
+  const team = config.teams.find((t) => t.identityMode === "pod-identity" && t.identities.length > 0);
+  if (!team) throw new Error("the local stack needs a pod-identity team with an identity to attack");
+  return team;
+}
+
+/** The attacker: `team-b` if present, else the first other team. */
+export function attackerTeam(config: BlueprintConfig, victim: TeamConfig): TeamConfig {
+  const team =
+    config.teams.find((t) => t.name === "team-b" && t !== victim) ?? config.teams.find((t) => t !== victim);
+  if (!team) throw new Error("the local stack needs two teams");
+  return team;
+}
+
+/** Token users exactly as Entra would present them: a name plus the groups they belong to. */
+export const USERS = {
+  platformAdmin: "platform-admin",
+  victimDeveloper: "victim-developer",
+  attackerDeveloper: "attacker-developer",
+  /** A team-B principal someone granted far too much in team B's namespace. */
+  overprivileged: "attacker-namespace-admin",
+} as const;
+
+export function tokenUsers(config: BlueprintConfig, victim: TeamConfig, attacker: TeamConfig): TokenUser[] {
+  if (config.platformGroupIds.length === 0) throw new Error("platformGroupIds is empty in the local stack");
+  return [
+    { name: USERS.platformAdmin, groups: [config.platformGroupIds[0]] },
+    { name: USERS.victimDeveloper, groups: victim.developerGroupIds },
+    { name: USERS.attackerDeveloper, groups: attacker.developerGroupIds },
+    // No team group at all: its rights come only from the RoleBindings the scenario creates.
+    { name: USERS.overprivileged, groups: [] },
+  ];
+}

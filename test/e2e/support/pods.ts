@@ -1,0 +1,59 @@
+/**
+ * Pods for the attacks. Each starts from one that satisfies Pod Security `restricted`, so that a
+ * refusal can only come from the single thing the attack changes (the label, privileged, ...).
+ */
+import type { Manifest } from "../../../testing/manifests";
+
+export const ATTACK_IMAGE = "registry.k8s.io/pause:3.10";
+
+export function restrictedPod(
+  name: string,
+  namespace: string,
+  labels: Record<string, string> = {},
+  image = ATTACK_IMAGE,
+): Manifest {
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name, namespace, labels },
+    spec: {
+      securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "main",
+          image,
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      ],
+    },
+  };
+}
+
+type Spec = { hostNetwork?: boolean; containers: { securityContext: Record<string, unknown> }[] };
+
+/** The restricted pod with one change applied to its spec. */
+export function mutatedPod(name: string, namespace: string, change: (spec: Spec) => void): Manifest {
+  const pod = restrictedPod(name, namespace);
+  change(pod.spec as Spec);
+  return pod;
+}
+
+/** S4: the four ways a pod gets at other pods' traffic to NMI. */
+export const HOST_ACCESS_PODS: { attempt: string; name: string; change: (spec: Spec) => void }[] = [
+  {
+    attempt: "privileged container",
+    name: "sniff-privileged",
+    change: (s) => (s.containers[0].securityContext.privileged = true),
+  },
+  { attempt: "hostNetwork pod", name: "sniff-hostnetwork", change: (s) => (s.hostNetwork = true) },
+  {
+    attempt: "NET_ADMIN capability",
+    name: "sniff-netadmin",
+    change: (s) => (s.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_ADMIN"] }),
+  },
+  {
+    attempt: "NET_RAW capability",
+    name: "sniff-netraw",
+    change: (s) => (s.containers[0].securityContext.capabilities = { drop: ["ALL"], add: ["NET_RAW"] }),
+  },
+];

@@ -1,0 +1,313 @@
+/**
+ * The attacks of the threat model (shared/DESIGN.md S1-S6 plus the shared-namespace and
+ * cluster-admin routes), each as one concrete API request by a team-B principal, with the layer
+ * that must refuse it on the hardened cluster and the outcome on the default-style baseline.
+ */
+import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../components/kubernetes/admission/azure-identity-scope";
+import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admission/binding-selector";
+import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
+import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
+import {
+  AAD_POD_IDENTITY_GROUP,
+  MIC_NAME,
+  POD_IDENTITY_LABEL,
+} from "../../../components/kubernetes/conventions";
+import type { Manifest } from "../../../testing/manifests";
+import type { ApiResponse, KubeClient } from "./client";
+import { HOST_ACCESS_PODS, mutatedPod, restrictedPod } from "./pods";
+import type { Layer } from "./verdict";
+
+/** One cluster under attack. */
+export interface Target {
+  label: "hardened" | "baseline";
+  /** The attacking principals' clients. */
+  developer: KubeClient;
+  overprivileged: KubeClient;
+  /** Where MIC/NMI run: the identity namespace (hardened) or `default` (baseline). */
+  identityNamespace: string;
+}
+
+/** What the attacker knows about the victim (all of it readable or guessable in a real cluster). */
+export interface VictimFacts {
+  victimNamespace: string;
+  /** The victim pods' `aadpodidbinding` value. */
+  selector: string;
+  /** Name of the victim's AzureIdentity object. */
+  identityName: string;
+  /** The victim's managed identity. */
+  resourceId: string;
+  clientId: string;
+  attackerNamespace: string;
+}
+
+/**
+ * `allowed` also accepts "authorized": past RBAC and admission, failing later only because no
+ * kubelet runs here. For admission policies, any of `policies` (several may deny the same request;
+ * the server reports one).
+ */
+export type Expectation =
+  | { refusedBy: Exclude<Layer, "admission-policy"> }
+  | { refusedBy: "admission-policy"; policies: string[] }
+  | "allowed";
+
+export interface Attempt {
+  scenario: string;
+  actor: "developer" | "overprivileged";
+  attempt: string;
+  run(target: Target, facts: VictimFacts): Promise<ApiResponse>;
+  hardened: Expectation;
+  baseline: Expectation;
+  /** Why the baseline refuses too, when it does (shown in the table). */
+  baselineNote?: string;
+}
+
+/** The exec / port-forward target: a MIC pod the platform creates in the identity namespace. */
+export const MIC_POD = `${MIC_NAME}-0`;
+
+const RBAC = { refusedBy: "rbac" } as const;
+const PSA = { refusedBy: "psa" } as const;
+const byPolicy = (...policies: string[]): Expectation => ({ refusedBy: "admission-policy", policies });
+
+function identityObject(
+  kind: string,
+  name: string,
+  namespace: string,
+  spec: Record<string, unknown>,
+): Manifest {
+  return { apiVersion: `${AAD_POD_IDENTITY_GROUP}/v1`, kind, metadata: { name, namespace }, spec };
+}
+
+function client(target: Target, actor: Attempt["actor"]): KubeClient {
+  return actor === "developer" ? target.developer : target.overprivileged;
+}
+
+/** S1: a pod in the attacker's namespace wearing the victim's `aadpodidbinding` label. */
+function s1(actor: Attempt["actor"]): Attempt {
+  return {
+    scenario: "S1",
+    actor,
+    attempt: "pod in own namespace with the victim's aadpodidbinding label",
+    run: (t, f) =>
+      client(t, actor).create(
+        restrictedPod(`s1-${actor}`, f.attackerNamespace, { [POD_IDENTITY_LABEL]: f.selector }),
+      ),
+    hardened: byPolicy(POD_IDENTITY_LABEL_POLICY),
+    baseline: "allowed",
+  };
+}
+
+/** S2: a binding to the victim's AzureIdentity, with a selector the attacker's pods carry. */
+function s2(actor: Attempt["actor"], where: "attacker" | "victim" | "identity" | "default"): Attempt {
+  const namespaceOf = (t: Target, f: VictimFacts) =>
+    ({
+      attacker: f.attackerNamespace,
+      victim: f.victimNamespace,
+      identity: t.identityNamespace,
+      default: "default",
+    })[where];
+  const ownNamespace = where === "attacker";
+  return {
+    scenario: "S2",
+    actor,
+    attempt: `AzureIdentityBinding to the victim's AzureIdentity in the ${where === "default" ? "default" : `${where}'s`} namespace`,
+    run: (t, f) =>
+      client(t, actor).create(
+        identityObject("AzureIdentityBinding", `s2-${actor}-${where}`, namespaceOf(t, f), {
+          azureIdentity: f.identityName,
+          selector: `${f.attackerNamespace}.stolen`,
+        }),
+      ),
+    // Team developers have no write verb on the identity kinds anywhere; an over-granted principal
+    // gets past RBAC in its own namespace only, where the admission policy still refuses.
+    hardened:
+      actor === "overprivileged" && ownNamespace
+        ? byPolicy(IDENTITY_OBJECTS_POLICY, BINDING_SELECTOR_POLICY)
+        : RBAC,
+    baseline: where === "victim" ? RBAC : "allowed",
+    baselineNote:
+      where === "victim" ? "baseline teams have edit only in their own namespaces and default" : undefined,
+  };
+}
+
+/** S3: a new AzureIdentity pointing at the victim's managed identity, plus a binding to it. */
+function s3(actor: Attempt["actor"]): Attempt[] {
+  return [
+    {
+      scenario: "S3",
+      actor,
+      attempt: "AzureIdentity with the victim's resourceID in own namespace",
+      run: (t, f) =>
+        client(t, actor).create(
+          identityObject("AzureIdentity", `s3-${actor}`, f.attackerNamespace, {
+            type: 0,
+            resourceID: f.resourceId,
+            clientID: f.clientId,
+          }),
+        ),
+      hardened:
+        actor === "overprivileged" ? byPolicy(IDENTITY_OBJECTS_POLICY, AZURE_IDENTITY_SCOPE_POLICY) : RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "S3",
+      actor,
+      attempt: "AzureIdentityBinding to that forged AzureIdentity",
+      run: (t, f) =>
+        client(t, actor).create(
+          identityObject("AzureIdentityBinding", `s3-${actor}-binding`, f.attackerNamespace, {
+            azureIdentity: `s3-${actor}`,
+            selector: `${f.attackerNamespace}.forged`,
+          }),
+        ),
+      hardened:
+        actor === "overprivileged" ? byPolicy(IDENTITY_OBJECTS_POLICY, BINDING_SELECTOR_POLICY) : RBAC,
+      baseline: "allowed",
+    },
+  ];
+}
+
+function s6Exception(actor: Attempt["actor"], where: "attacker" | "identity"): Attempt {
+  const ownNamespace = where === "attacker";
+  return {
+    scenario: "S6",
+    actor,
+    attempt: `AzurePodIdentityException in the ${where} namespace`,
+    run: (t, f) =>
+      client(t, actor).create(
+        identityObject(
+          "AzurePodIdentityException",
+          `s6-${actor}-${where}`,
+          ownNamespace ? f.attackerNamespace : t.identityNamespace,
+          { podLabels: { app: "rogue" } },
+        ),
+      ),
+    hardened:
+      actor === "overprivileged" && ownNamespace
+        ? byPolicy(IDENTITY_OBJECTS_POLICY, AZURE_IDENTITY_SCOPE_POLICY)
+        : RBAC,
+    baseline: "allowed",
+  };
+}
+
+function deployment(name: string, namespace: string): Manifest {
+  const pod = restrictedPod(name, namespace, { app: name });
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: name } },
+      template: { metadata: pod.metadata, spec: pod.spec },
+    },
+  };
+}
+
+/** Every attempt, in the order of the summary table. */
+export function attempts(): Attempt[] {
+  const developer: Attempt[] = [
+    s1("developer"),
+    s2("developer", "attacker"),
+    s2("developer", "victim"),
+    s2("developer", "identity"),
+    s2("developer", "default"),
+    ...s3("developer"),
+    ...HOST_ACCESS_PODS.map(
+      (p): Attempt => ({
+        scenario: "S4",
+        actor: "developer",
+        attempt: `${p.attempt} in own namespace`,
+        run: (t, f) => t.developer.create(mutatedPod(p.name, f.attackerNamespace, p.change)),
+        hardened: PSA,
+        baseline: "allowed",
+      }),
+    ),
+    {
+      scenario: "S5",
+      actor: "developer",
+      attempt: "create a pod in the identity namespace",
+      run: (t) => t.developer.create(restrictedPod("s5-pod", t.identityNamespace)),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "S5",
+      actor: "developer",
+      attempt: "exec into MIC",
+      run: (t) =>
+        t.developer.request("POST", `/api/v1/namespaces/${t.identityNamespace}/pods/${MIC_POD}/exec`, {
+          query: { command: "cat", stdout: "true" },
+        }),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "S5",
+      actor: "developer",
+      attempt: "port-forward to MIC",
+      run: (t) =>
+        t.developer.request("POST", `/api/v1/namespaces/${t.identityNamespace}/pods/${MIC_POD}/portforward`, {
+          query: { ports: "8080" },
+        }),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "S5",
+      actor: "developer",
+      attempt: "list secrets in the identity namespace",
+      run: (t) => t.developer.request("GET", `/api/v1/namespaces/${t.identityNamespace}/secrets`),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    s6Exception("developer", "identity"),
+    s6Exception("developer", "attacker"),
+    {
+      scenario: "S6",
+      actor: "developer",
+      attempt: "mic-* Deployment in the identity namespace",
+      run: (t) => t.developer.create(deployment(`${MIC_NAME}-rogue`, t.identityNamespace)),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "default",
+      actor: "developer",
+      attempt: "pod in the default namespace",
+      run: (t) => t.developer.create(restrictedPod("squatter", "default")),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "default",
+      actor: "developer",
+      attempt: "Deployment in the default namespace",
+      run: (t) => t.developer.create(deployment("squatter", "default")),
+      hardened: RBAC,
+      baseline: "allowed",
+    },
+    {
+      scenario: "escalate",
+      actor: "developer",
+      attempt: "ClusterRoleBinding to cluster-admin for itself",
+      run: (t) =>
+        t.developer.create({
+          apiVersion: "rbac.authorization.k8s.io/v1",
+          kind: "ClusterRoleBinding",
+          metadata: { name: "s-escalate" },
+          roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+          subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: t.developer.user }],
+        } as Manifest),
+      hardened: RBAC,
+      baseline: RBAC,
+      baselineNote: "`edit` never covers RBAC objects, on any install",
+    },
+  ];
+  const overprivileged: Attempt[] = [
+    s1("overprivileged"),
+    s2("overprivileged", "attacker"),
+    ...s3("overprivileged"),
+    s6Exception("overprivileged", "attacker"),
+  ];
+  return [...developer, ...overprivileged];
+}
