@@ -1,0 +1,28 @@
+/**
+ * Every policy of the pack, as an array that starts nothing: `index.ts` serves it as the
+ * `aks-hardening` pack, `evaluate.ts` runs it in-process, and another organisation can compose its
+ * own pack from it (`new PolicyPack("ours", { policies: [...policies, ...mine] })`).
+ */
+import type { EnforcementLevel } from "@pulumi/policy";
+import { clusterPolicies } from "./azure/cluster";
+import { aksAuditLogs } from "./azure/diagnostics";
+import { azureFederatedCredentialSubject } from "./azure/federated-credentials";
+import { aksNoNodePublicIp } from "./azure/node-pools";
+import { roleAssignmentPolicies } from "./azure/role-assignments";
+import type { PackPolicy } from "./lib/metadata";
+
+export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
+
+/** The pack's name as the Pulumi CLI shows it. */
+export const packName = "aks-hardening";
+
+/** Level of every policy that does not set its own: violations block `preview` and `up`. */
+export const packEnforcementLevel: EnforcementLevel = "mandatory";
+
+export const policies: PackPolicy[] = [
+  ...clusterPolicies,
+  aksNoNodePublicIp,
+  aksAuditLogs,
+  ...roleAssignmentPolicies,
+  azureFederatedCredentialSubject,
+];

@@ -1,0 +1,23 @@
+/**
+ * Typed access to the two runtime helpers `@pulumi/policy` 1.21.0 exports for test harnesses
+ * (`unknownCheckingProxy`, `UnknownValueError`, re-exported by its `index.js` "so policy-pack test
+ * helpers can mirror real runtime semantics"). Its `proxy.d.ts` is stripped of `@internal` members,
+ * so the declarations are restated here; the values are the package's own, which matters because
+ * the server tests `instanceof UnknownValueError` against exactly this class.
+ */
+import * as policy from "@pulumi/policy";
+
+interface PolicyRuntime {
+  unknownCheckingProxy<T extends object>(this: void, props: T): T;
+  UnknownValueError: new (...args: never[]) => Error;
+}
+
+const runtime = policy as unknown as PolicyRuntime;
+
+/** Wraps props so that reading a preview-unknown value throws `UnknownValueError`. */
+export const unknownCheckingProxy = runtime.unknownCheckingProxy;
+/** What reading an unknown value through `unknownCheckingProxy` throws. */
+export const UnknownValueError = runtime.UnknownValueError;
+
+/** The sentinel the engine passes for an unknown string (and, in our fixtures, any unknown). */
+export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
