@@ -68,3 +68,42 @@ export function computedOutputs(
       return {};
   }
 }
+
+/** The kubeconfig the mocked AKS user-credentials API returns (an Entra exec login, as AKS gives). */
+export const MOCK_USER_KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  "clusters:",
+  "- name: mock",
+  "  cluster: { server: https://mock.hcp.example.azmk8s.io:443 }",
+  "contexts:",
+  "- name: mock",
+  "  context: { cluster: mock, user: mock-user }",
+  "current-context: mock",
+  "users:",
+  "- name: mock-user",
+  "  user:",
+  "    exec:",
+  "      apiVersion: client.authentication.k8s.io/v1beta1",
+  "      command: kubelogin",
+  "      args: [get-token, --login, azurecli, --server-id, 6dae42f8-4368-4678-94ff-3960e28e3630]",
+  "",
+].join("\n");
+
+/**
+ * Answers the invokes the blueprint program makes, for the recording mocks' `call` option and the
+ * offline plan. The program makes exactly one: the user (never admin) credentials of the new cluster.
+ * Any other token throws, so an unexpected invoke is noticed rather than answered with nothing.
+ */
+export function mockInvoke(token: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  switch (token) {
+    case "azure-native:containerservice:listManagedClusterUserCredentials":
+      return {
+        kubeconfigs: [
+          { name: "clusterUser", value: Buffer.from(MOCK_USER_KUBECONFIG, "utf8").toString("base64") },
+        ],
+      };
+    default:
+      throw new Error(`unexpected invoke under mocks: ${token} ${JSON.stringify(inputs)}`);
+  }
+}

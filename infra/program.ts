@@ -1,0 +1,213 @@
+/**
+ * The blueprint program: validated stack config -> Azure layer (create mode) -> Kubernetes hardening
+ * -> stack outputs.
+ *
+ * Invokes under an offline plan: create mode calls exactly one, the user-credentials list of the new
+ * cluster (`azure-native:containerservice:listManagedClusterUserCredentials`); the subscription ID is
+ * read from resource IDs, not from `getClientConfig`. `testing/computed-outputs.ts` `mockInvoke`
+ * answers it. Existing mode calls none.
+ */
+import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster, Monitoring, TeamFootprint, type CreatedTeamIdentity } from "../components/azure";
+import { KubernetesHardening } from "../components/kubernetes/hardening";
+import type { HardeningTeam } from "../components/kubernetes/hardening-args";
+import { loadConfig } from "./config/load";
+import type { BlueprintConfig, TeamConfig } from "./config/types";
+
+/** Per-team stack outputs: where the team's Azure resources live and the client IDs its pods use. */
+export interface TeamOutputs {
+  resourceGroupId: pulumi.Input<string>;
+  identities: Record<string, { clientId: pulumi.Input<string>; resourceId: pulumi.Input<string> }>;
+}
+
+/** The Pulumi program: returns the stack outputs; a config error rejects before any registration. */
+export function main(): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const config = loadConfig();
+    resolve(config.clusterMode === "create" ? createCluster(config) : hardenExisting(config));
+  });
+}
+
+/** Whether MIC runs in the cluster and therefore needs Azure rights to attach identities to nodes. */
+export function micAssignsIdentities(config: BlueprintConfig): boolean {
+  return (
+    config.podIdentity.mode === "standard" && config.teams.some((t) => t.identityMode === "pod-identity")
+  );
+}
+
+/** Create mode: provision AKS and every team's Azure footprint, then harden the cluster. */
+function createCluster(config: BlueprintConfig): Record<string, unknown> {
+  const { cluster: settings } = config;
+  const tags = { "aks-hardening.io/environment": config.environment };
+  const azure = new AzureProvider(`${settings.name}-azure`, { location: settings.location });
+  const standardMode = micAssignsIdentities(config);
+
+  const cluster = new Cluster(settings.name, {
+    provider: azure,
+    location: settings.location,
+    kubernetesVersion: settings.kubernetesVersion,
+    tier: settings.tier,
+    systemPool: settings.systemPool,
+    userPools: settings.userPools,
+    authorizedIpRanges: settings.authorizedIpRanges,
+    privateCluster: settings.privateCluster,
+    adminGroupIds: settings.adminGroupIds,
+    defender: settings.defender,
+    azurePolicy: settings.azurePolicy,
+    upgradeChannel: settings.upgradeChannel,
+    nodeOsUpgradeChannel: settings.nodeOsUpgradeChannel,
+    logRetentionDays: settings.logRetentionDays,
+    grantMicNodeAccess: standardMode,
+    tags,
+  });
+
+  new Monitoring(settings.name, {
+    provider: azure,
+    resourceGroupName: cluster.resourceGroupName,
+    location: settings.location,
+    workspaceId: cluster.workspaceId,
+    alertEmails: config.monitoring.alertEmails,
+    identityNamespace: config.podIdentity.namespace,
+    tags,
+  });
+
+  const footprints = config.teams.map(
+    (team) =>
+      [
+        team,
+        new TeamFootprint(`${settings.name}-${team.name}`, {
+          provider: azure,
+          clusterName: settings.name,
+          team: team.name,
+          location: settings.location,
+          identityMode: team.identityMode,
+          identities: team.identities,
+          oidcIssuerUrl: team.identityMode === "workload-identity" ? cluster.oidcIssuerUrl : undefined,
+          micPrincipalId: standardMode ? cluster.kubeletIdentity.principalId : undefined,
+          tags,
+        }),
+      ] as const,
+  );
+
+  new KubernetesHardening(settings.name, {
+    provider: cluster.provider,
+    platformGroupIds: config.platformGroupIds,
+    podIdentity: config.podIdentity,
+    kubeletIdentity: standardMode
+      ? { clientId: cluster.kubeletIdentity.clientId, resourceId: cluster.kubeletIdentity.id }
+      : undefined,
+    azure: standardMode
+      ? {
+          subscriptionId: cluster.subscriptionId,
+          nodeResourceGroup: cluster.nodeResourceGroup,
+          tenantId: cluster.kubeletIdentity.tenantId,
+        }
+      : undefined,
+    teams: footprints.map(([team, footprint]) =>
+      hardeningTeam(team, footprint.resourceGroupId, footprint.identities),
+    ),
+  });
+
+  return {
+    clusterMode: config.clusterMode,
+    clusterName: cluster.clusterName,
+    clusterId: cluster.clusterId,
+    oidcIssuerUrl: cluster.oidcIssuerUrl,
+    nodeResourceGroup: cluster.nodeResourceGroup,
+    teams: Object.fromEntries(
+      footprints.map(([team, footprint]) => [
+        team.name,
+        teamOutputs(footprint.resourceGroupId, footprint.identities),
+      ]),
+    ),
+    kubeconfig: cluster.kubeconfig,
+  };
+}
+
+/** Existing mode: no Azure resource at all; harden the cluster the kubeconfig points at. */
+function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
+  if (!config.existing)
+    throw new Error("existing: missing - clusterMode `existing` needs existing.kubeconfig");
+  const kubeconfig = pulumi.secret(config.existing.kubeconfig);
+  const provider = new k8s.Provider(`${config.cluster.name}-k8s`, { kubeconfig });
+
+  const teams = config.teams.map((team, t) => {
+    if (!team.resourceGroupId) {
+      throw new Error(`teams[${t}].resourceGroupId: undefined - required in clusterMode existing`);
+    }
+    const identities = team.identities.map((identity, i) => {
+      if (!identity.existing) {
+        throw new Error(
+          `teams[${t}].identities[${i}].existing: undefined - required in clusterMode existing`,
+        );
+      }
+      return {
+        name: identity.name,
+        namespace: identity.namespace,
+        serviceAccount: identity.serviceAccount,
+        clientId: identity.existing.clientId,
+        resourceId: identity.existing.resourceId,
+      };
+    });
+    return { team, resourceGroupId: team.resourceGroupId, identities };
+  });
+
+  new KubernetesHardening(config.cluster.name, {
+    provider,
+    platformGroupIds: config.platformGroupIds,
+    podIdentity: config.podIdentity,
+    teams: teams.map(({ team, resourceGroupId, identities }) =>
+      hardeningTeam(team, resourceGroupId, identities),
+    ),
+  });
+
+  return {
+    clusterMode: config.clusterMode,
+    clusterName: config.cluster.name,
+    teams: Object.fromEntries(
+      teams.map(({ team, resourceGroupId, identities }) => [
+        team.name,
+        teamOutputs(resourceGroupId, identities),
+      ]),
+    ),
+    kubeconfig,
+  };
+}
+
+type IdentityRef = Pick<CreatedTeamIdentity, "name" | "namespace" | "serviceAccount"> & {
+  clientId: pulumi.Input<string>;
+  resourceId: pulumi.Input<string>;
+};
+
+/** A team as the Kubernetes layer needs it. */
+function hardeningTeam(
+  team: TeamConfig,
+  resourceGroupId: pulumi.Input<string>,
+  identities: IdentityRef[],
+): HardeningTeam {
+  return {
+    name: team.name,
+    developerGroupIds: team.developerGroupIds,
+    namespaces: team.namespaces,
+    identityMode: team.identityMode,
+    resourceGroupId,
+    identities: identities.map(({ name, namespace, serviceAccount, clientId, resourceId }) => ({
+      name,
+      namespace,
+      serviceAccount,
+      clientId,
+      resourceId,
+    })),
+  };
+}
+
+function teamOutputs(resourceGroupId: pulumi.Input<string>, identities: IdentityRef[]): TeamOutputs {
+  return {
+    resourceGroupId,
+    identities: Object.fromEntries(
+      identities.map((i) => [i.name, { clientId: i.clientId, resourceId: i.resourceId }]),
+    ),
+  };
+}
