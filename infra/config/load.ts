@@ -1,14 +1,14 @@
 /**
  * Reads the stack's project configuration from the Pulumi runtime and validates it.
  *
- * The only module that touches `pulumi.Config`: components receive the typed result.
+ * The only module that reads the Pulumi config runtime: components receive the typed result.
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { BlueprintConfig } from "./types";
+import { PROJECT } from "./project";
 import { validateConfig } from "./validate";
 
-/** The Pulumi project name; config keys are `aks-hardening:<key>`. */
-export const PROJECT = "aks-hardening";
+export { PROJECT };
 
 /**
  * All project keys of the current stack, without the `aks-hardening:` prefix, as the runtime holds

@@ -1,8 +1,139 @@
 /**
  * Turns raw project configuration into the typed `BlueprintConfig`, reporting every problem at once.
+ *
+ * The one place where stack configuration is judged: nothing downstream re-validates, so every rule
+ * that keeps one team away from another team's identity (unique namespaces, identities inside their
+ * team's namespaces and resource group, no role that can grant roles) is enforced here, before any
+ * resource is registered.
  */
-import { ConfigValidationError, type ConfigProblem } from "./errors";
-import type { BlueprintConfig } from "./types";
+import {
+  AVAILABILITY_ZONES,
+  CLUSTER_MODES,
+  CLUSTER_TIERS,
+  DEFAULT_CLUSTER_MODE,
+  DEFAULT_IDENTITY_MODE,
+  DEFAULT_LOG_RETENTION_DAYS,
+  DEFAULT_MONITORING,
+  DEFAULT_NODE_OS_UPGRADE_CHANNEL,
+  DEFAULT_POD_IDENTITY,
+  DEFAULT_PRODUCTION,
+  DEFAULT_SYSTEM_POOL,
+  DEFAULT_TIER,
+  DEFAULT_UPGRADE_CHANNEL,
+  DEFAULT_USER_POOLS,
+  IDENTITY_MODES,
+  MAX_CLUSTER_NAME_LENGTH,
+  MAX_POD_IDENTITY_VERSION,
+  MAX_POOL_NAME_LENGTH,
+  MAX_SELECTOR_LENGTH,
+  MIN_KUBERNETES_VERSION,
+  MIN_POD_IDENTITY_VERSION,
+  NODE_OS_UPGRADE_CHANNELS,
+  POD_IDENTITY_MODES,
+  PRODUCTION_TIERS,
+  UPGRADE_CHANNELS,
+} from "./defaults";
+import { ConfigValidationError } from "./errors";
+import {
+  closestKey,
+  compareVersions,
+  dns1123LabelProblem,
+  dns1123SubdomainProblem,
+  isEmail,
+  isGuid,
+  parseIpv4Cidr,
+  parseVersion,
+  reservedNamespaceProblem,
+} from "./formats";
+import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
+import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES, isBuiltInRole } from "./roles";
+import type {
+  BlueprintConfig,
+  ClusterConfig,
+  ClusterMode,
+  ExistingClusterConfig,
+  MonitoringConfig,
+  NodePoolConfig,
+  PodIdentityConfig,
+  TeamConfig,
+  TeamIdentityConfig,
+} from "./types";
+
+/**
+ * Every key the configuration accepts, by object path (`[]` marks list items). The single source
+ * for unknown-key detection and for the README reference test.
+ */
+export const CONFIG_KEYS = {
+  "": [
+    "production",
+    "clusterMode",
+    "cluster",
+    "podIdentity",
+    "monitoring",
+    "teams",
+    "platformGroupIds",
+    "existing",
+  ],
+  cluster: [
+    "name",
+    "location",
+    "kubernetesVersion",
+    "tier",
+    "systemPool",
+    "userPools",
+    "authorizedIpRanges",
+    "privateCluster",
+    "adminGroupIds",
+    "defender",
+    "azurePolicy",
+    "upgradeChannel",
+    "nodeOsUpgradeChannel",
+    "logRetentionDays",
+  ],
+  "cluster.systemPool": ["name", "vmSize", "minCount", "maxCount", "zones"],
+  "cluster.userPools[]": ["name", "vmSize", "minCount", "maxCount", "zones"],
+  podIdentity: ["namespace", "mode", "version"],
+  monitoring: ["alertEmails"],
+  "teams[]": ["name", "developerGroupIds", "namespaces", "identityMode", "identities", "resourceGroupId"],
+  "teams[].identities[]": ["name", "namespace", "roles", "serviceAccount", "existing"],
+  "teams[].identities[].existing": ["clientId", "resourceId"],
+  existing: ["kubeconfig"],
+} as const satisfies Record<string, readonly string[]>;
+
+/** Every leaf and object key path, e.g. `cluster.systemPool.name`, `teams[].identities[].roles`. */
+export function configKeyPaths(): string[] {
+  return Object.entries(CONFIG_KEYS).flatMap(([parent, keys]) => keys.map((key) => childKey(parent, key)));
+}
+
+const GUID_PROBLEM = "must be an Entra object ID (a GUID such as 00000000-0000-0000-0000-000000000000)";
+const guidProblem = (value: string): string | undefined => (isGuid(value) ? undefined : GUID_PROBLEM);
+
+/** `/subscriptions/<guid>/resourceGroups/<name>`; Azure compares resource IDs case-insensitively. */
+const RESOURCE_GROUP_PATH =
+  "/subscriptions/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/resourceGroups/[-\\w.()]{0,89}[-\\w()]";
+const RESOURCE_GROUP_ID = new RegExp(`^${RESOURCE_GROUP_PATH}$`, "i");
+const IDENTITY_PROVIDER_SEGMENT = "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/";
+const IDENTITY_RESOURCE_ID = new RegExp(
+  `^${RESOURCE_GROUP_PATH}${IDENTITY_PROVIDER_SEGMENT}[-\\w]{3,128}$`,
+  "i",
+);
+
+/** Where a namespace, resource group or identity was first declared, for "already owned by" messages. */
+interface Owner {
+  team: string;
+  /** The owning team's key, e.g. `teams[0]` (names may repeat in invalid input; keys never do). */
+  teamKey: string;
+  key: string;
+}
+
+/** What the team and identity checks need to know about the rest of the configuration. */
+interface TeamContext {
+  existingMode: boolean;
+  identityNamespace: string;
+  namespaceOwners: Map<string, Owner>;
+  resourceGroupOwners: Map<string, Owner>;
+  identityIdOwners: Map<string, Owner>;
+}
 
 /**
  * Validates the raw project config (keys without the `aks-hardening:` prefix; values either parsed
@@ -11,11 +142,620 @@ import type { BlueprintConfig } from "./types";
  * @throws ConfigValidationError listing every problem, each with its key path and value.
  */
 export function validateConfig(raw: Record<string, unknown>, stack: string): BlueprintConfig {
-  const problems: ConfigProblem[] = [];
-  // Interim: full validation lands in the next commit; this keeps the signature importable.
-  if (raw.teams === undefined) problems.push({ key: "teams", value: undefined, message: "is required" });
-  if (problems.length > 0) throw new ConfigValidationError(stack, problems);
-  throw new ConfigValidationError(stack, [
-    { key: "(all)", value: undefined, message: "validation not implemented yet" },
-  ]);
+  const r = new ConfigReader();
+  r.object(raw, "", CONFIG_KEYS[""]);
+
+  const production = r.boolean(raw.production, "production", DEFAULT_PRODUCTION);
+  if (!production && /^prod/i.test(stack)) {
+    r.report("production", raw.production, `stack "${stack}" looks like production; set production: true`);
+  }
+  const clusterMode: ClusterMode = r.oneOf(
+    raw.clusterMode,
+    "clusterMode",
+    CLUSTER_MODES,
+    DEFAULT_CLUSTER_MODE,
+  );
+  const existingMode = clusterMode === "existing";
+
+  const podIdentity = readPodIdentity(r, raw.podIdentity);
+  const cluster = readCluster(r, raw.cluster, production, existingMode);
+  const monitoring = readMonitoring(r, raw.monitoring, production);
+  const platformGroupIds = r.stringList(raw.platformGroupIds, "platformGroupIds", [], guidProblem);
+  const existing = readExisting(r, raw.existing, existingMode);
+  const teams = readTeams(r, raw.teams, existingMode, podIdentity.namespace);
+
+  if (r.problems.length > 0) throw new ConfigValidationError(stack, r.problems);
+  return {
+    environment: stack,
+    production,
+    clusterMode,
+    cluster,
+    podIdentity,
+    monitoring,
+    teams,
+    ...(existing ? { existing } : {}),
+    platformGroupIds,
+  };
+}
+
+function readPodIdentity(r: ConfigReader, value: unknown): PodIdentityConfig {
+  const raw = r.object(value, "podIdentity", CONFIG_KEYS.podIdentity) ?? {};
+  const namespace = r.string(raw.namespace, "podIdentity.namespace") ?? DEFAULT_POD_IDENTITY.namespace;
+  const namespaceProblem =
+    dns1123LabelProblem(namespace) ??
+    (namespace === "default" || namespace.startsWith("kube-")
+      ? "must be a dedicated namespace, not `default` or `kube-*` (NMI's MIC namespace defaults to `default`)"
+      : undefined);
+  if (namespaceProblem) r.report("podIdentity.namespace", namespace, namespaceProblem);
+
+  const mode = r.oneOf(raw.mode, "podIdentity.mode", POD_IDENTITY_MODES, DEFAULT_POD_IDENTITY.mode);
+  const version = r.string(raw.version, "podIdentity.version") ?? DEFAULT_POD_IDENTITY.version;
+  const parsed = /^v/.test(version) ? parseVersion(version.slice(1), true) : undefined;
+  if (!parsed) {
+    r.report("podIdentity.version", version, "must be an image tag vX.Y.Z such as v1.8.17");
+  } else if (compareVersions(parsed, MIN_POD_IDENTITY_VERSION) < 0) {
+    r.report(
+      "podIdentity.version",
+      version,
+      "must be v1.8.13 or newer: older NMI releases let a pod bypass token-path validation (GHSA-p82q-rxpm-hjpc)",
+    );
+  } else if (compareVersions(parsed, MAX_POD_IDENTITY_VERSION) > 0) {
+    r.report(
+      "podIdentity.version",
+      version,
+      "does not exist: aad-pod-identity is archived, v1.8.17 is its last release",
+    );
+  }
+  return { namespace, mode, version };
+}
+
+function readCluster(
+  r: ConfigReader,
+  value: unknown,
+  production: boolean,
+  existingMode: boolean,
+): ClusterConfig {
+  const createMode = !existingMode;
+  if (value === undefined) {
+    r.missing(
+      "cluster",
+      createMode
+        ? "at least name, location, kubernetesVersion and adminGroupIds"
+        : "at least name and kubernetesVersion",
+    );
+    return readClusterFields(new ConfigReader(), {}, production, existingMode); // defaults only; one problem is enough
+  }
+  return readClusterFields(
+    r,
+    r.object(value, "cluster", CONFIG_KEYS.cluster) ?? {},
+    production,
+    existingMode,
+  );
+}
+
+function readClusterFields(
+  r: ConfigReader,
+  raw: Record<string, unknown>,
+  production: boolean,
+  existingMode: boolean,
+): ClusterConfig {
+  const createMode = !existingMode;
+
+  const name = r.requiredString(raw.name, "cluster.name") ?? "";
+  if (raw.name !== undefined && name !== "") {
+    const problem = dns1123LabelProblem(name, MAX_CLUSTER_NAME_LENGTH);
+    if (problem) r.report("cluster.name", name, problem);
+  }
+
+  const location =
+    (createMode
+      ? r.requiredString(raw.location, "cluster.location")
+      : r.string(raw.location, "cluster.location")) ?? "";
+  if (location !== "" && !/^[a-z][a-z0-9]*$/.test(location)) {
+    r.report(
+      "cluster.location",
+      location,
+      "must be an Azure region name such as westeurope (lowercase, no spaces)",
+    );
+  }
+
+  const kubernetesVersion = r.requiredString(raw.kubernetesVersion, "cluster.kubernetesVersion") ?? "";
+  if (typeof raw.kubernetesVersion === "string") {
+    const parsed = parseVersion(kubernetesVersion);
+    if (!parsed) {
+      r.report(
+        "cluster.kubernetesVersion",
+        kubernetesVersion,
+        'must be "major.minor" or "major.minor.patch", e.g. "1.33"',
+      );
+    } else if (compareVersions(parsed, MIN_KUBERNETES_VERSION) < 0) {
+      r.report(
+        "cluster.kubernetesVersion",
+        kubernetesVersion,
+        "must be 1.30 or newer: the guardrails use ValidatingAdmissionPolicy (GA in 1.30)",
+      );
+    }
+  }
+
+  const tier = r.oneOf(raw.tier, "cluster.tier", CLUSTER_TIERS, DEFAULT_TIER);
+  const systemPool =
+    raw.systemPool === undefined
+      ? cloneDefaultPool(DEFAULT_SYSTEM_POOL)
+      : readPool(r, raw.systemPool, "cluster.systemPool", 1);
+  const userPools = readUserPools(r, raw.userPools);
+  const poolNames = new Map<string, string>();
+  [systemPool, ...userPools].forEach((pool, index) => {
+    const key = index === 0 ? "cluster.systemPool.name" : `cluster.userPools[${index - 1}].name`;
+    const first = poolNames.get(pool.name);
+    if (pool.name !== "" && first !== undefined) r.report(key, pool.name, `is already used by ${first}`);
+    else poolNames.set(pool.name, key);
+  });
+
+  const authorizedIpRanges = r.stringList(
+    raw.authorizedIpRanges,
+    "cluster.authorizedIpRanges",
+    [],
+    (range) => {
+      const parsed = parseIpv4Cidr(range);
+      if (typeof parsed === "string") return parsed;
+      if (parsed.prefixLength === 0 && production) {
+        return "opens the API server to the whole internet; not allowed in production";
+      }
+      return undefined;
+    },
+  );
+  const privateCluster = r.boolean(raw.privateCluster, "cluster.privateCluster", false);
+  const adminGroupIds = r.stringList(raw.adminGroupIds, "cluster.adminGroupIds", [], guidProblem);
+  const defender = r.boolean(raw.defender, "cluster.defender", true);
+  const azurePolicy = r.boolean(raw.azurePolicy, "cluster.azurePolicy", true);
+  const upgradeChannel = r.oneOf(
+    raw.upgradeChannel,
+    "cluster.upgradeChannel",
+    UPGRADE_CHANNELS,
+    DEFAULT_UPGRADE_CHANNEL,
+  );
+  const nodeOsUpgradeChannel = r.oneOf(
+    raw.nodeOsUpgradeChannel,
+    "cluster.nodeOsUpgradeChannel",
+    NODE_OS_UPGRADE_CHANNELS,
+    DEFAULT_NODE_OS_UPGRADE_CHANNEL,
+  );
+  const logRetentionDays = r.integer(
+    raw.logRetentionDays,
+    "cluster.logRetentionDays",
+    DEFAULT_LOG_RETENTION_DAYS,
+    30,
+    730,
+  );
+
+  // The rules below judge a cluster the blueprint creates; in `existing` mode it creates none.
+  if (createMode) {
+    if (
+      !privateCluster &&
+      authorizedIpRanges.length === 0 &&
+      !r.reportedUnder("cluster.authorizedIpRanges")
+    ) {
+      r.report(
+        "cluster.authorizedIpRanges",
+        raw.authorizedIpRanges,
+        "must list the CIDRs allowed to reach the public API server (or set cluster.privateCluster: true)",
+      );
+    }
+    if (raw.adminGroupIds === undefined) {
+      r.missing(
+        "cluster.adminGroupIds",
+        "local accounts are disabled, so an Entra admin group is the only way in",
+      );
+    } else if (adminGroupIds.length === 0 && !r.reportedUnder("cluster.adminGroupIds")) {
+      r.report(
+        "cluster.adminGroupIds",
+        raw.adminGroupIds,
+        "must name at least one Entra group (local accounts are disabled)",
+      );
+    }
+    if (production) {
+      if (!PRODUCTION_TIERS.includes(tier)) {
+        r.report("cluster.tier", tier, "must be Standard or Premium in production (Free has no uptime SLA)");
+      }
+      if (!defender)
+        r.report(
+          "cluster.defender",
+          raw.defender,
+          "must be true in production (Microsoft Defender for Containers)",
+        );
+      [systemPool, ...userPools].forEach((pool, index) => {
+        if (pool.zones.length < 2) {
+          const key = index === 0 ? "cluster.systemPool.zones" : `cluster.userPools[${index - 1}].zones`;
+          r.report(key, pool.zones, "must span at least 2 availability zones in production");
+        }
+      });
+    }
+  }
+
+  return {
+    name,
+    location,
+    kubernetesVersion,
+    tier,
+    systemPool,
+    userPools,
+    authorizedIpRanges,
+    privateCluster,
+    adminGroupIds,
+    defender,
+    azurePolicy,
+    upgradeChannel,
+    nodeOsUpgradeChannel,
+    logRetentionDays,
+  };
+}
+
+function cloneDefaultPool(pool: NodePoolConfig): NodePoolConfig {
+  return { ...pool, zones: [...pool.zones] };
+}
+
+function readUserPools(r: ConfigReader, value: unknown): NodePoolConfig[] {
+  if (value === undefined) return DEFAULT_USER_POOLS.map(cloneDefaultPool);
+  const items = r.array(value, "cluster.userPools") ?? [];
+  if (items.length === 0 && !r.reportedUnder("cluster.userPools")) {
+    r.report(
+      "cluster.userPools",
+      value,
+      "must list at least one pool: team workloads never run on the tainted system pool",
+    );
+  }
+  return items.map((item, index) => readPool(r, item, indexKey("cluster.userPools", index), 0));
+}
+
+function readPool(r: ConfigReader, value: unknown, key: string, minNodes: number): NodePoolConfig {
+  const raw = r.object(value, key, CONFIG_KEYS["cluster.systemPool"]) ?? {};
+  const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
+  if (
+    typeof raw.name === "string" &&
+    !new RegExp(`^[a-z][a-z0-9]{0,${MAX_POOL_NAME_LENGTH - 1}}$`).test(name)
+  ) {
+    r.report(
+      childKey(key, "name"),
+      name,
+      `must be lowercase alphanumeric, start with a letter, at most ${MAX_POOL_NAME_LENGTH} characters (AKS rule)`,
+    );
+  }
+  const vmSize = r.requiredString(raw.vmSize, childKey(key, "vmSize")) ?? "";
+  if (typeof raw.vmSize === "string" && !/^Standard_[A-Za-z0-9_]+$/.test(vmSize)) {
+    r.report(childKey(key, "vmSize"), vmSize, "must be an Azure VM size such as Standard_D4ds_v5");
+  }
+  if (raw.minCount === undefined) r.missing(childKey(key, "minCount"));
+  if (raw.maxCount === undefined) r.missing(childKey(key, "maxCount"));
+  const minCount = r.integer(raw.minCount, childKey(key, "minCount"), minNodes, minNodes, 1000);
+  const maxCount = r.integer(raw.maxCount, childKey(key, "maxCount"), Math.max(minNodes, 1), 1, 1000);
+  if (raw.minCount !== undefined && raw.maxCount !== undefined && minCount > maxCount) {
+    r.report(childKey(key, "minCount"), raw.minCount, `must not exceed maxCount (${maxCount})`);
+  }
+  // YAML `zones: [1, 2, 3]` gives numbers; Azure wants the strings "1", "2", "3".
+  const zonesValue = r
+    .array(raw.zones, childKey(key, "zones"))
+    ?.map((z) => (typeof z === "number" ? String(z) : z));
+  const zones = r.stringList(zonesValue, childKey(key, "zones"), [...AVAILABILITY_ZONES], (zone) =>
+    (AVAILABILITY_ZONES as readonly string[]).includes(zone)
+      ? undefined
+      : 'must be an availability zone: "1", "2" or "3"',
+  );
+  return { name, vmSize, minCount, maxCount, zones };
+}
+
+function readMonitoring(r: ConfigReader, value: unknown, production: boolean): MonitoringConfig {
+  const raw = r.object(value, "monitoring", CONFIG_KEYS.monitoring) ?? {};
+  const alertEmails = r.stringList(
+    raw.alertEmails,
+    "monitoring.alertEmails",
+    DEFAULT_MONITORING.alertEmails,
+    (email) => (isEmail(email) ? undefined : "must be an e-mail address"),
+  );
+  if (production && alertEmails.length === 0 && !r.reportedUnder("monitoring.alertEmails")) {
+    r.report(
+      "monitoring.alertEmails",
+      raw.alertEmails,
+      "must name at least one receiver in production: an unread alert protects no one",
+    );
+  }
+  return { alertEmails };
+}
+
+function readExisting(
+  r: ConfigReader,
+  value: unknown,
+  existingMode: boolean,
+): ExistingClusterConfig | undefined {
+  const raw = r.object(value, "existing", CONFIG_KEYS.existing);
+  if (!existingMode) {
+    // Pulumi.yaml declares `existing` with default `{}`, so an empty object means "not set".
+    if (raw !== undefined && Object.keys(raw).length > 0) {
+      r.report("existing", REDACTED, "is only used with clusterMode: existing");
+    }
+    return undefined;
+  }
+  const hint =
+    'set it with `pulumi config set --secret --path existing.kubeconfig "$(cat kubeconfig)"` (kept encrypted in the stack file)';
+  if (raw?.kubeconfig === undefined) {
+    r.missing("existing.kubeconfig", hint);
+    return undefined;
+  }
+  if (typeof raw.kubeconfig !== "string" || raw.kubeconfig.trim() === "") {
+    r.report("existing.kubeconfig", REDACTED, `must be the kubeconfig file's text; ${hint}`);
+    return undefined;
+  }
+  return { kubeconfig: raw.kubeconfig };
+}
+
+function readTeams(
+  r: ConfigReader,
+  value: unknown,
+  existingMode: boolean,
+  identityNamespace: string,
+): TeamConfig[] {
+  if (value === undefined) {
+    r.missing("teams", "list the teams that share the cluster");
+    return [];
+  }
+  const items = r.array(value, "teams");
+  if (items === undefined) return [];
+  if (items.length === 0) r.report("teams", value, "must list at least one team");
+
+  const context: TeamContext = {
+    existingMode,
+    identityNamespace,
+    namespaceOwners: new Map(),
+    resourceGroupOwners: new Map(),
+    identityIdOwners: new Map(),
+  };
+  const teamNames = new Map<string, string>();
+  return items.map((item, index) => {
+    const key = indexKey("teams", index);
+    const team = readTeam(r, item, key, context);
+    const first = teamNames.get(team.name);
+    if (team.name !== "" && first !== undefined)
+      r.report(childKey(key, "name"), team.name, `is already used by ${first}`);
+    else teamNames.set(team.name, childKey(key, "name"));
+    return team;
+  });
+}
+
+function readTeam(r: ConfigReader, value: unknown, key: string, context: TeamContext): TeamConfig {
+  const raw = r.object(value, key, CONFIG_KEYS["teams[]"]) ?? {};
+  const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
+  if (typeof raw.name === "string") {
+    const problem = dns1123LabelProblem(name) ?? reservedNamespaceProblem(name, context.identityNamespace);
+    if (problem) r.report(childKey(key, "name"), name, problem);
+  }
+
+  if (raw.developerGroupIds === undefined)
+    r.missing(childKey(key, "developerGroupIds"), "the Entra groups of the team's developers");
+  const developerGroupIds = r.stringList(
+    raw.developerGroupIds,
+    childKey(key, "developerGroupIds"),
+    [],
+    guidProblem,
+  );
+
+  const namespacesKey = childKey(key, "namespaces");
+  if (raw.namespaces === undefined) r.missing(namespacesKey, "the namespaces the team owns");
+  const namespaces = r.stringList(raw.namespaces, namespacesKey, [], (ns, nsKey) => {
+    const problem = dns1123LabelProblem(ns) ?? reservedNamespaceProblem(ns, context.identityNamespace);
+    if (problem) return problem;
+    const owner = context.namespaceOwners.get(ns);
+    if (owner) return `is already owned by team "${owner.team}" (${owner.key})`;
+    context.namespaceOwners.set(ns, { team: name, teamKey: key, key: nsKey });
+    return undefined;
+  });
+  if (raw.namespaces !== undefined && namespaces.length === 0 && !r.reportedUnder(namespacesKey)) {
+    r.report(namespacesKey, raw.namespaces, "must list at least one namespace");
+  }
+
+  const identityMode = r.oneOf(
+    raw.identityMode,
+    childKey(key, "identityMode"),
+    IDENTITY_MODES,
+    DEFAULT_IDENTITY_MODE,
+  );
+
+  let resourceGroupId: string | undefined;
+  const rgKey = childKey(key, "resourceGroupId");
+  if (!context.existingMode) {
+    if (raw.resourceGroupId !== undefined) {
+      r.report(
+        rgKey,
+        raw.resourceGroupId,
+        "is only used with clusterMode: existing (in create mode the blueprint makes the group)",
+      );
+    }
+  } else {
+    resourceGroupId = r.requiredString(
+      raw.resourceGroupId,
+      rgKey,
+      "the full ID /subscriptions/<id>/resourceGroups/<name>",
+    );
+    if (resourceGroupId !== undefined) {
+      if (!RESOURCE_GROUP_ID.test(resourceGroupId)) {
+        r.report(
+          rgKey,
+          resourceGroupId,
+          "must be a resource group ID: /subscriptions/<subscription GUID>/resourceGroups/<name>",
+        );
+        resourceGroupId = undefined;
+      } else {
+        const owner = context.resourceGroupOwners.get(resourceGroupId.toLowerCase());
+        if (owner) {
+          r.report(
+            rgKey,
+            resourceGroupId,
+            `is already team "${owner.team}"'s resource group (${owner.key}); teams must not share one`,
+          );
+        } else {
+          context.resourceGroupOwners.set(resourceGroupId.toLowerCase(), {
+            team: name,
+            teamKey: key,
+            key: rgKey,
+          });
+        }
+      }
+    }
+  }
+
+  const identitiesKey = childKey(key, "identities");
+  const identityItems = r.array(raw.identities, identitiesKey) ?? [];
+  const identityNames = new Map<string, string>();
+  const serviceAccounts = new Map<string, string>();
+  const identities = identityItems.map((item, index) => {
+    const identityKey = indexKey(identitiesKey, index);
+    const identity = readIdentity(r, item, identityKey, { name, key, namespaces, resourceGroupId }, context);
+    const first = identityNames.get(identity.name);
+    if (identity.name !== "" && first !== undefined)
+      r.report(childKey(identityKey, "name"), identity.name, `is already used by ${first}`);
+    else identityNames.set(identity.name, childKey(identityKey, "name"));
+    if (identityMode === "workload-identity") {
+      // One ServiceAccount carries one client-id annotation: two identities cannot share it.
+      const account = `${identity.namespace}/${identity.serviceAccount}`;
+      const firstAccount = serviceAccounts.get(account);
+      if (firstAccount !== undefined) {
+        r.report(
+          childKey(identityKey, "serviceAccount"),
+          identity.serviceAccount,
+          `is already bound to ${firstAccount} in namespace "${identity.namespace}"`,
+        );
+      } else {
+        serviceAccounts.set(account, identityKey);
+      }
+    }
+    return identity;
+  });
+
+  return {
+    name,
+    developerGroupIds,
+    namespaces,
+    identityMode,
+    identities,
+    ...(resourceGroupId !== undefined ? { resourceGroupId } : {}),
+  };
+}
+
+/** What an identity's checks need to know about its team. */
+interface TeamFacts {
+  name: string;
+  key: string;
+  namespaces: string[];
+  resourceGroupId: string | undefined;
+}
+
+function readIdentity(
+  r: ConfigReader,
+  value: unknown,
+  key: string,
+  team: TeamFacts,
+  context: TeamContext,
+): TeamIdentityConfig {
+  const raw = r.object(value, key, CONFIG_KEYS["teams[].identities[]"]) ?? {};
+  const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
+  if (typeof raw.name === "string") {
+    const problem = dns1123LabelProblem(name);
+    if (problem) r.report(childKey(key, "name"), name, problem);
+  }
+
+  const namespace =
+    r.requiredString(raw.namespace, childKey(key, "namespace"), `one of the team's namespaces`) ?? "";
+  if (typeof raw.namespace === "string" && !team.namespaces.includes(namespace)) {
+    const owner = context.namespaceOwners.get(namespace);
+    const where = owner && owner.teamKey !== team.key ? `; it belongs to team "${owner.team}"` : "";
+    r.report(
+      childKey(key, "namespace"),
+      namespace,
+      `must be one of team "${team.name}"'s namespaces (${team.namespaces.join(", ")})${where}`,
+    );
+  }
+  const selector = `${namespace}.${name}`;
+  if (name !== "" && namespace !== "" && selector.length > MAX_SELECTOR_LENGTH) {
+    r.report(
+      key,
+      selector,
+      `selector "<namespace>.<name>" must be at most ${MAX_SELECTOR_LENGTH} characters (has ${selector.length})`,
+    );
+  }
+
+  const roles = r.stringList(raw.roles, childKey(key, "roles"), [], (role) => {
+    if (!isBuiltInRole(role)) {
+      const guess = closestKey(role, Object.keys(BUILT_IN_ROLES));
+      return `is not a known built-in role${guess ? `; did you mean "${guess}"?` : `; known roles: ${Object.keys(BUILT_IN_ROLES).join(", ")}`}`;
+    }
+    const reason = FORBIDDEN_WORKLOAD_ROLES[role];
+    return reason === undefined ? undefined : `must not be granted to a workload identity: it ${reason}`;
+  });
+
+  const serviceAccount = r.string(raw.serviceAccount, childKey(key, "serviceAccount")) ?? name;
+  if (typeof raw.serviceAccount === "string") {
+    const problem = dns1123SubdomainProblem(serviceAccount);
+    if (problem) r.report(childKey(key, "serviceAccount"), serviceAccount, problem);
+  }
+
+  const existing = readIdentityExisting(r, raw.existing, childKey(key, "existing"), team, context);
+  return { name, namespace, roles, serviceAccount, ...(existing ? { existing } : {}) };
+}
+
+function readIdentityExisting(
+  r: ConfigReader,
+  value: unknown,
+  key: string,
+  team: TeamFacts,
+  context: TeamContext,
+): TeamIdentityConfig["existing"] {
+  if (!context.existingMode) {
+    if (value !== undefined)
+      r.report(
+        key,
+        value,
+        "is only used with clusterMode: existing (in create mode the blueprint makes the identity)",
+      );
+    return undefined;
+  }
+  if (value === undefined) {
+    r.missing(key, "the existing managed identity's clientId and resourceId");
+    return undefined;
+  }
+  const raw = r.object(value, key, CONFIG_KEYS["teams[].identities[].existing"]) ?? {};
+  const clientId = r.requiredString(raw.clientId, childKey(key, "clientId"));
+  if (clientId !== undefined && !isGuid(clientId))
+    r.report(childKey(key, "clientId"), clientId, "must be a client ID (a GUID)");
+  const resourceId = r.requiredString(raw.resourceId, childKey(key, "resourceId"));
+  if (resourceId !== undefined) {
+    const resourceKey = childKey(key, "resourceId");
+    if (!IDENTITY_RESOURCE_ID.test(resourceId)) {
+      r.report(
+        resourceKey,
+        resourceId,
+        `must be a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<rg>${IDENTITY_PROVIDER_SEGMENT}<name>`,
+      );
+    } else if (
+      team.resourceGroupId !== undefined &&
+      !resourceId
+        .toLowerCase()
+        .startsWith(`${team.resourceGroupId}${IDENTITY_PROVIDER_SEGMENT}`.toLowerCase())
+    ) {
+      r.report(
+        resourceKey,
+        resourceId,
+        `must lie in team "${team.name}"'s resource group ${team.resourceGroupId}`,
+      );
+    } else {
+      const owner = context.identityIdOwners.get(resourceId.toLowerCase());
+      if (owner)
+        r.report(resourceKey, resourceId, `is already declared by team "${owner.team}" (${owner.key})`);
+      else
+        context.identityIdOwners.set(resourceId.toLowerCase(), {
+          team: team.name,
+          teamKey: team.key,
+          key: resourceKey,
+        });
+    }
+  }
+  if (clientId === undefined || resourceId === undefined) return undefined;
+  return { clientId, resourceId };
 }

@@ -1,0 +1,72 @@
+/**
+ * Documented defaults of the stack configuration, and the limits validation enforces.
+ *
+ * One place, so the validator, the README reference and `Pulumi.yaml` (whose `default:` values the
+ * Pulumi CLI applies before the program runs) can be checked against each other by tests.
+ */
+import type {
+  ClusterTier,
+  IdentityMode,
+  MonitoringConfig,
+  NodeOsUpgradeChannel,
+  NodePoolConfig,
+  PodIdentityConfig,
+  PodIdentityInstallMode,
+  UpgradeChannel,
+} from "./types";
+
+export const CLUSTER_MODES = ["create", "existing"] as const;
+export const CLUSTER_TIERS: readonly ClusterTier[] = ["Free", "Standard", "Premium"];
+export const PRODUCTION_TIERS: readonly ClusterTier[] = ["Standard", "Premium"];
+export const UPGRADE_CHANNELS: readonly UpgradeChannel[] = ["patch", "stable", "rapid", "node-image"];
+export const NODE_OS_UPGRADE_CHANNELS: readonly NodeOsUpgradeChannel[] = [
+  "NodeImage",
+  "SecurityPatch",
+  "Unmanaged",
+];
+export const IDENTITY_MODES: readonly IdentityMode[] = ["pod-identity", "workload-identity"];
+export const POD_IDENTITY_MODES: readonly PodIdentityInstallMode[] = ["standard", "managed"];
+export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;
+
+/** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30. */
+export const MIN_KUBERNETES_VERSION = [1, 30] as const;
+/** v1.8.13 fixed the NMI token-path validation bypass (GHSA-p82q-rxpm-hjpc). */
+export const MIN_POD_IDENTITY_VERSION = [1, 8, 13] as const;
+/** aad-pod-identity is archived; v1.8.17 is its last release, so no newer image exists. */
+export const MAX_POD_IDENTITY_VERSION = [1, 8, 17] as const;
+/** A label value (the `aadpodidbinding` selector) is at most 63 characters. */
+export const MAX_SELECTOR_LENGTH = 63;
+/** The cluster name prefixes every Azure resource name; Azure limits start at 24 characters. */
+export const MAX_CLUSTER_NAME_LENGTH = 24;
+/** AKS: Linux node pool names are lowercase alphanumeric, at most 12 characters. */
+export const MAX_POOL_NAME_LENGTH = 12;
+
+export const DEFAULT_PRODUCTION = false;
+export const DEFAULT_CLUSTER_MODE = "create";
+export const DEFAULT_TIER: ClusterTier = "Standard";
+export const DEFAULT_UPGRADE_CHANNEL: UpgradeChannel = "patch";
+export const DEFAULT_NODE_OS_UPGRADE_CHANNEL: NodeOsUpgradeChannel = "NodeImage";
+export const DEFAULT_LOG_RETENTION_DAYS = 90;
+export const DEFAULT_IDENTITY_MODE: IdentityMode = "pod-identity";
+export const DEFAULT_VM_SIZE = "Standard_D4ds_v5";
+
+export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
+  namespace: "aad-pod-identity",
+  mode: "standard",
+  version: "v1.8.17",
+};
+
+export const DEFAULT_MONITORING: MonitoringConfig = { alertEmails: [] };
+
+/** Zone-redundant by default; set `zones: []` in a region without availability zones. */
+export const DEFAULT_SYSTEM_POOL: NodePoolConfig = {
+  name: "system",
+  vmSize: DEFAULT_VM_SIZE,
+  minCount: 2,
+  maxCount: 3,
+  zones: [...AVAILABILITY_ZONES],
+};
+
+export const DEFAULT_USER_POOLS: NodePoolConfig[] = [
+  { name: "user", vmSize: DEFAULT_VM_SIZE, minCount: 2, maxCount: 6, zones: [...AVAILABILITY_ZONES] },
+];
