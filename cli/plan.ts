@@ -1,0 +1,90 @@
+/**
+ * `npm run plan -- --stack <name> [--out file] [--report file.md] [--policy-config file]
+ *                [--format table|json|sarif] [--stacks-dir dir]`
+ *
+ * Runs the blueprint offline under Pulumi's mocks with the stack's own config file, records every
+ * resource, judges them with the policy pack in-process, and prints what a preview would create.
+ */
+import { existsSync, readFileSync, writeFileSync } from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import { InputError } from "./exit-codes";
+import { judge, parseFormat } from "./judge";
+import { identifyStack } from "./resources";
+import { parseCliArgs, runCli } from "./run-cli";
+import { toStackExport } from "./stack-export";
+import { loadStackFile, resolveStacksDir } from "./stack-file";
+
+const USAGE =
+  "usage: npm run plan -- --stack <name> [--out <file.json>] [--report <file.md>] [--policy-config <file.json>] [--format table|json|sarif] [--stacks-dir <dir>]";
+
+/** The project name from Pulumi.yaml beside the stacks (the URN and config namespace). */
+function projectName(repoRoot: string): string {
+  const file = path.join(repoRoot, "Pulumi.yaml");
+  if (!existsSync(file)) return "aks-hardening";
+  const name = (parse(readFileSync(file, "utf8")) as { name?: unknown } | null)?.name;
+  return typeof name === "string" ? name : "aks-hardening";
+}
+
+async function main(): Promise<number> {
+  const { values } = parseCliArgs(
+    {
+      args: process.argv.slice(2),
+      strict: true,
+      allowPositionals: false,
+      options: {
+        stack: { type: "string" },
+        out: { type: "string" },
+        report: { type: "string" },
+        "policy-config": { type: "string" },
+        format: { type: "string" },
+        "stacks-dir": { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    },
+    USAGE,
+  );
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!values.stack) throw new InputError(`--stack is required\n${USAGE}`);
+  const format = parseFormat(values.format);
+  const repoRoot = path.resolve(__dirname, "..");
+  const project = projectName(repoRoot);
+  const stacksDir = resolveStacksDir(values["stacks-dir"]);
+  const stack = loadStackFile(stacksDir, values.stack, project);
+
+  const { runBlueprint } = await import("./program-run");
+  const resources = await runBlueprint(stack, project);
+
+  const notes: string[] = [];
+  if (stack.substitutedSecrets.length > 0) {
+    notes.push(
+      `secure values cannot be decrypted offline; replaced by placeholders and marked secret: ${stack.substitutedSecrets.join(", ")}`,
+    );
+  }
+  if (values.out) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const engineVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
+    try {
+      writeFileSync(values.out, `${JSON.stringify(toStackExport(resources, engineVersion), null, 2)}\n`);
+    } catch (err) {
+      throw new InputError(
+        `--out ${values.out}: cannot write (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+      );
+    }
+    notes.push(`plan written to ${values.out} (pulumi stack export format, secrets withheld)`);
+  }
+  const relativeStackFile = path.relative(process.cwd(), stack.file).split(path.sep).join("/");
+  return judge(resources, {
+    format,
+    policyConfigFile: values["policy-config"],
+    reportFile: values.report,
+    subject: `plan of stack ${stack.stack}`,
+    source: { kind: "plan", ...identifyStack(resources), sourceFile: relativeStackFile },
+    notes,
+  });
+}
+
+runCli(main);
