@@ -1,0 +1,117 @@
+/**
+ * S5, S6: the identity namespace runs MIC and NMI and nothing else.
+ *
+ * NMI hands raw node tokens to pods of a `mic-*` ReplicaSet in its `--MICNamespace`, and the
+ * namespace is PSA `privileged` (NMI needs the host network). So a pod there must run as one of
+ * the namespace's own service accounts with one of the pinned images, and workload objects there
+ * are written only by platform principals and the built-in controllers that materialise them
+ * (Deployment -> ReplicaSet -> Pod, DaemonSet -> Pod). RBAC gives teams nothing in the namespace.
+ */
+import { NAMESPACE_NAME_LABEL } from "../conventions";
+import { celString, celStringList, platformPrincipalExpression, serviceAccountUser, validation } from "./cel";
+import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
+
+export const IDENTITY_NAMESPACE_WORKLOADS_POLICY = "aks-hardening-identity-namespace-workloads";
+
+/**
+ * The kube-controller-manager identities that create and update pods and ReplicaSets on behalf of
+ * platform-written workloads (per-controller service accounts, or the shared user when the
+ * controller manager does not use service-account credentials).
+ */
+export const WORKLOAD_CONTROLLER_USERS: readonly string[] = [
+  "system:kube-controller-manager",
+  ...[
+    "replicaset-controller",
+    "deployment-controller",
+    "daemon-set-controller",
+    "statefulset-controller",
+    "job-controller",
+    "cronjob-controller",
+    "generic-garbage-collector",
+  ].map((sa) => serviceAccountUser("kube-system", sa)),
+];
+
+/** The pod template of any workload kind (pods are their own template). */
+export const POD_SPEC_EXPRESSION =
+  "request.resource.resource == 'pods' ? object.spec" +
+  " : (request.resource.resource == 'cronjobs' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
+
+/** Containers, init containers and ephemeral containers together. */
+export const ALL_CONTAINERS_EXPRESSION =
+  "variables.podSpec.containers" +
+  " + (has(variables.podSpec.initContainers) ? variables.podSpec.initContainers : [])" +
+  " + (has(variables.podSpec.ephemeralContainers) ? variables.podSpec.ephemeralContainers : [])";
+
+export const SERVICE_ACCOUNT_EXPRESSION =
+  "has(variables.podSpec.serviceAccountName) ? variables.podSpec.serviceAccountName : 'default'";
+
+export function identityNamespaceWorkloadsPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
+  const name = IDENTITY_NAMESPACE_WORKLOADS_POLICY;
+  const images = celStringList(settings.pinnedImages);
+  const ops: ("CREATE" | "UPDATE")[] = ["CREATE", "UPDATE"];
+  return {
+    name,
+    threats: ["S5", "S6"],
+    description: `Workloads in ${settings.identityNamespace} run only as its own service accounts with the pinned images, written by platform principals and workload controllers.`,
+    validationActions: ["Deny"],
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: {
+        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: settings.identityNamespace } },
+        resourceRules: [
+          {
+            apiGroups: [""],
+            apiVersions: ["v1"],
+            operations: ops,
+            resources: ["pods", "pods/ephemeralcontainers"],
+          },
+          {
+            apiGroups: ["apps"],
+            apiVersions: ["v1"],
+            operations: ops,
+            resources: ["deployments", "daemonsets", "replicasets", "statefulsets"],
+          },
+          { apiGroups: ["batch"], apiVersions: ["v1"], operations: ops, resources: ["jobs", "cronjobs"] },
+        ],
+      },
+      variables: [
+        { name: "isPlatform", expression: platformPrincipalExpression(settings) },
+        {
+          name: "isController",
+          expression: `request.userInfo.username in ${celStringList(WORKLOAD_CONTROLLER_USERS)}`,
+        },
+        { name: "podSpec", expression: POD_SPEC_EXPRESSION },
+        { name: "containers", expression: ALL_CONTAINERS_EXPRESSION },
+        { name: "serviceAccount", expression: SERVICE_ACCOUNT_EXPRESSION },
+        {
+          name: "unpinnedImages",
+          expression: `variables.containers.map(c, c.image).filter(i, !(i in ${images}))`,
+        },
+      ],
+      validations: [
+        validation(
+          name,
+          "variables.isPlatform || variables.isController",
+          `only platform principals may create workloads in ${settings.identityNamespace}`,
+          `request.userInfo.username + ' may not ' + request.operation + ' ' + request.resource.resource + ${celString(
+            ` in ${settings.identityNamespace} (platform principals only)`,
+          )}`,
+        ),
+        validation(
+          name,
+          `variables.serviceAccount in ${celStringList(settings.identityServiceAccounts)}`,
+          `pods in ${settings.identityNamespace} must run as one of its own service accounts`,
+          `${celString("service account ")} + variables.serviceAccount + ${celString(
+            ` is not allowed in ${settings.identityNamespace} (allowed: ${settings.identityServiceAccounts.join(", ")})`,
+          )}`,
+        ),
+        validation(
+          name,
+          "size(variables.unpinnedImages) == 0",
+          `containers in ${settings.identityNamespace} must use the pinned aad-pod-identity images`,
+          `${celString("images not pinned for ")} + ${celString(settings.identityNamespace)} + ': ' + variables.unpinnedImages.join(', ')`,
+        ),
+      ],
+    },
+  };
+}

@@ -1,0 +1,35 @@
+/** The cluster guardrails: every admission policy the blueprint binds, built from one settings object. */
+import { azureIdentityScopePolicy } from "./azure-identity-scope";
+import { bindingSelectorPolicy } from "./binding-selector";
+import { clusterAdminBindingPolicy } from "./cluster-admin-binding";
+import { identityNamespaceWorkloadsPolicy } from "./identity-namespace-workloads";
+import { identityObjectsPlatformOnlyPolicy } from "./identity-objects-platform-only";
+import { namespacePodSecurityPolicy } from "./namespace-pod-security";
+import { namespaceTrustAnchorsPolicy } from "./namespace-trust-anchors";
+import { podIdentityLabelPolicy } from "./pod-identity-label";
+import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
+
+export * from "./types";
+export * from "./cel";
+export * from "./azure-identity-scope";
+export * from "./binding-selector";
+export * from "./cluster-admin-binding";
+export * from "./identity-namespace-workloads";
+export * from "./identity-objects-platform-only";
+export * from "./namespace-pod-security";
+export * from "./namespace-trust-anchors";
+export * from "./pod-identity-label";
+
+/** Every guardrail, in a stable order. */
+export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyDefinition[] {
+  return [
+    podIdentityLabelPolicy(),
+    identityObjectsPlatformOnlyPolicy(settings),
+    azureIdentityScopePolicy(),
+    bindingSelectorPolicy(),
+    namespacePodSecurityPolicy(settings),
+    namespaceTrustAnchorsPolicy(settings),
+    identityNamespaceWorkloadsPolicy(settings),
+    clusterAdminBindingPolicy(settings),
+  ];
+}

@@ -1,0 +1,47 @@
+/**
+ * S1: a pod's `aadpodidbinding` label must be a selector its own namespace owns.
+ *
+ * Selectors are `<namespace>.<identity>` and namespaces contain no dots, so "owned by the
+ * namespace" is exactly "starts with `<namespace>.`". A team that copies another team's label
+ * value onto its pod is refused before NMI ever sees the pod; `forceNamespaced` is the second layer.
+ */
+import { POD_IDENTITY_LABEL } from "../conventions";
+import { celString, validation, valueOrEmpty } from "./cel";
+import type { AdmissionPolicyDefinition } from "./types";
+
+export const POD_IDENTITY_LABEL_POLICY = "aks-hardening-pod-identity-label-owner";
+
+/** The label value, `''` when absent. */
+export const POD_LABEL_VALUE_EXPRESSION = `has(object.metadata.labels) ? ${valueOrEmpty(
+  "object.metadata.labels",
+  POD_IDENTITY_LABEL,
+)} : ''`;
+
+/** Allowed: no label, or a value that starts with `<request namespace>.`. */
+export const POD_LABEL_OWNED_EXPRESSION = `variables.bindingLabel == '' || variables.bindingLabel.startsWith(request.namespace + '.')`;
+
+export function podIdentityLabelPolicy(): AdmissionPolicyDefinition {
+  return {
+    name: POD_IDENTITY_LABEL_POLICY,
+    threats: ["S1"],
+    description: `A pod's ${POD_IDENTITY_LABEL} label must start with its own namespace and a dot.`,
+    validationActions: ["Deny"],
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: {
+        resourceRules: [
+          { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
+        ],
+      },
+      variables: [{ name: "bindingLabel", expression: POD_LABEL_VALUE_EXPRESSION }],
+      validations: [
+        validation(
+          POD_IDENTITY_LABEL_POLICY,
+          POD_LABEL_OWNED_EXPRESSION,
+          `the ${POD_IDENTITY_LABEL} label must be <namespace>.<identity> of the pod's own namespace`,
+          `${celString(`pod label ${POD_IDENTITY_LABEL}=`)} + variables.bindingLabel + ' is not owned by namespace ' + request.namespace + ' (must start with ' + request.namespace + '.)'`,
+        ),
+      ],
+    },
+  };
+}

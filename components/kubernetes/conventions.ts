@@ -1,0 +1,80 @@
+/**
+ * The names, labels and annotations that the in-cluster layer, its admission policies, the policy
+ * pack and the tests all agree on (see the cross-team conventions). One place, so a rename cannot
+ * leave a CEL expression checking a key that nothing sets any more.
+ */
+
+/** API group of the aad-pod-identity custom resources. */
+export const AAD_POD_IDENTITY_GROUP = "aadpodidentity.k8s.io";
+
+/** The pod label NMI and MIC match against `AzureIdentityBinding.spec.selector`. */
+export const POD_IDENTITY_LABEL = "aadpodidbinding";
+
+/** Registry path of the aad-pod-identity images (moved to MCR `oss/azure` with the 1.8 line). */
+export const POD_IDENTITY_IMAGE_REPOSITORY = "mcr.microsoft.com/oss/azure/aad-pod-identity";
+
+/** Name of the MIC Deployment. NMI treats pods of a `mic-*` ReplicaSet in `--MICNamespace` as MIC. */
+export const MIC_NAME = "mic";
+
+/** Name of the NMI DaemonSet. */
+export const NMI_NAME = "nmi";
+
+/** Label on every team namespace naming the owning team (a trust anchor: platform writes only). */
+export const TEAM_LABEL = "aks-hardening.io/team";
+
+/**
+ * Annotation on every team namespace holding the full ID of the team's Azure resource group
+ * (a trust anchor: the AzureIdentity admission policy reads it).
+ */
+export const RESOURCE_GROUP_ANNOTATION = "aks-hardening.io/azure-resource-group-id";
+
+/** Prefix of the Pod Security Admission namespace labels. */
+export const PSA_LABEL_PREFIX = "pod-security.kubernetes.io/";
+
+/** The three PSA modes; every namespace carries all three plus their pinned versions. */
+export const PSA_MODES = ["enforce", "audit", "warn"] as const;
+
+/** PSA levels, from most to least permissive. */
+export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
+
+/** Workload identity: the ServiceAccount annotation carrying the managed identity's client ID. */
+export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
+
+/** Workload identity: the pod label that opts a pod into the webhook's token injection. */
+export const WORKLOAD_IDENTITY_USE_LABEL = "azure.workload.identity/use";
+
+/** Prefix of every admission policy and binding the blueprint creates. */
+export const ADMISSION_POLICY_PREFIX = "aks-hardening-";
+
+/** The label `kubernetes.io/metadata.name` that the API server sets on every namespace. */
+export const NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
+
+/** Suffix an AzureIdentity `resourceID` must carry after its resource group ID (case-insensitive). */
+export const USER_ASSIGNED_IDENTITY_PATH = "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/";
+
+/**
+ * The pod-identity selector of one identity: `<namespace>.<identity>`. Namespaces are DNS-1123
+ * labels (no dots), so the part before the first dot names the owning namespace and the value is
+ * unique across the cluster; the admission policy checks exactly that prefix.
+ */
+export function podIdentitySelector(namespace: string, identity: string): string {
+  return `${namespace}.${identity}`;
+}
+
+/** The full image reference of an aad-pod-identity component at a version tag. */
+export function podIdentityImage(component: typeof MIC_NAME | typeof NMI_NAME, version: string): string {
+  return `${POD_IDENTITY_IMAGE_REPOSITORY}/${component}:${version}`;
+}
+
+/** The six PSA labels (`enforce`/`audit`/`warn` and their `-version`) for one level and version. */
+export function podSecurityLabels(level: PodSecurityLevel, version: string): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const mode of PSA_MODES) {
+    labels[`${PSA_LABEL_PREFIX}${mode}`] = level;
+    labels[`${PSA_LABEL_PREFIX}${mode}-version`] = version;
+  }
+  return labels;
+}
+
+/** Every PSA label key (`pod-security.kubernetes.io/enforce`, `...-version`, ...). */
+export const PSA_LABEL_KEYS: readonly string[] = Object.keys(podSecurityLabels("restricted", "latest"));

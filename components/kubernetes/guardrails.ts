@@ -1,0 +1,48 @@
+/**
+ * `ClusterGuardrails`: the admission policies and their bindings, as typed Pulumi resources.
+ *
+ * The policy specs come from `admission/` as plain data; this component only registers them, so
+ * the CEL the decision-table tests evaluate is byte for byte the CEL the API server receives.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { guardrailPolicies, type GuardrailSettings } from "./admission";
+
+export interface ClusterGuardrailsArgs {
+  /** Explicit provider of the target cluster. Required. */
+  provider: k8s.Provider;
+  /** Who is platform and what the identity namespace may run. Required. */
+  settings: GuardrailSettings;
+}
+
+export class ClusterGuardrails extends pulumi.ComponentResource {
+  /** Names of the policies (and of their bindings). */
+  readonly policyNames: string[];
+
+  constructor(name: string, args: ClusterGuardrailsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("aks-hardening:kubernetes:ClusterGuardrails", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
+    const definitions = guardrailPolicies(args.settings);
+    for (const def of definitions) {
+      const metadata = {
+        name: def.name,
+        annotations: {
+          "aks-hardening.io/threats": def.threats.join(","),
+          "aks-hardening.io/description": def.description,
+        },
+      };
+      const policy = new k8s.admissionregistration.v1.ValidatingAdmissionPolicy(
+        `${name}-${def.name}`,
+        { metadata, spec: def.spec },
+        child,
+      );
+      new k8s.admissionregistration.v1.ValidatingAdmissionPolicyBinding(
+        `${name}-${def.name}`,
+        { metadata, spec: { policyName: def.name, validationActions: def.validationActions } },
+        { ...child, dependsOn: [policy] },
+      );
+    }
+    this.policyNames = definitions.map((d) => d.name);
+    this.registerOutputs({ policyNames: this.policyNames });
+  }
+}

@@ -1,0 +1,242 @@
+/**
+ * Validation and defaults of `KubernetesHardeningArgs`, run before any resource is registered.
+ *
+ * The config layer validates stack files too; this second check exists because the component is
+ * also consumed directly by teams' own programs, and a wrong namespace or a shared selector here
+ * silently reopens the cross-team identity paths (S1-S3) instead of failing.
+ */
+import type { KubernetesHardeningArgs, TeamNamespaceLimits } from "./hardening-args";
+import { podIdentitySelector } from "./conventions";
+
+/** PSA version pinned when none is given. */
+export const DEFAULT_POD_SECURITY_VERSION = "v1.33";
+
+/** System namespaces that may stay privileged (AKS add-ons run there). */
+export const DEFAULT_PRIVILEGED_NAMESPACES: readonly string[] = [
+  "kube-system",
+  "kube-public",
+  "kube-node-lease",
+  "gatekeeper-system",
+];
+
+/** Oldest aad-pod-identity release without the NMI path-validation bypass (GHSA-p82q-rxpm-hjpc). */
+export const MINIMUM_POD_IDENTITY_VERSION = [1, 8, 13] as const;
+
+/** Team namespace quota and container defaults when none are given. */
+export const DEFAULT_TEAM_NAMESPACE_LIMITS: Required<TeamNamespaceLimits> = {
+  quota: {
+    "requests.cpu": "8",
+    "requests.memory": "16Gi",
+    "limits.cpu": "16",
+    "limits.memory": "32Gi",
+    pods: "50",
+    services: "20",
+    "services.loadbalancers": "0",
+    "services.nodeports": "0",
+    persistentvolumeclaims: "20",
+  },
+  defaultRequest: { cpu: "100m", memory: "128Mi" },
+  defaultLimit: { cpu: "500m", memory: "512Mi" },
+};
+
+/** One problem in the component's arguments. */
+export interface HardeningArgsProblem {
+  /** Path of the bad argument, e.g. `teams[1].namespaces[0]`. */
+  key: string;
+  value: unknown;
+  message: string;
+}
+
+/** Thrown with every problem found in the arguments; nothing has been registered yet. */
+export class HardeningArgsError extends Error {
+  readonly problems: readonly HardeningArgsProblem[];
+  constructor(problems: HardeningArgsProblem[]) {
+    super(
+      `invalid KubernetesHardening arguments:\n${problems
+        .map((p) => `${p.key}: ${p.message} (got ${JSON.stringify(p.value) ?? String(p.value)})`)
+        .join("\n")}`,
+    );
+    this.name = "HardeningArgsError";
+    this.problems = problems;
+  }
+}
+
+/** The arguments with every default applied. */
+export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
+  platformUsers: string[];
+  privilegedNamespaces: string[];
+  podSecurityVersion: string;
+  teamNamespaceLimits: Required<TeamNamespaceLimits>;
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const VERSION_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
+const PSA_VERSION = /^v1\.\d+$/;
+const RESOURCE_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i;
+
+/** `true` when a DNS-1123 label (max 63 characters). */
+export function isDnsLabel(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 63 && DNS_LABEL.test(value);
+}
+
+/** `true` when `tag` is `vX.Y.Z` and not older than v1.8.13. */
+export function isSupportedPodIdentityVersion(tag: string): boolean {
+  const match = VERSION_TAG.exec(tag);
+  if (!match) return false;
+  const parts = match.slice(1).map(Number);
+  for (let i = 0; i < 3; i++) {
+    if (parts[i] !== MINIMUM_POD_IDENTITY_VERSION[i]) return parts[i] > MINIMUM_POD_IDENTITY_VERSION[i];
+  }
+  return true;
+}
+
+/** Namespaces that must never host the identity install or a team. */
+function isReservedNamespace(ns: string): boolean {
+  return ns === "default" || ns.startsWith("kube-");
+}
+
+/** Validates `args` and applies defaults; throws `HardeningArgsError` listing every problem. */
+export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHardeningArgs {
+  const problems: HardeningArgsProblem[] = [];
+  const problem = (key: string, value: unknown, message: string): void => {
+    problems.push({ key, value, message });
+  };
+  const checkGroups = (key: string, ids: unknown): void => {
+    if (!Array.isArray(ids) || ids.length === 0) {
+      problem(key, ids, "at least one Entra group object ID");
+      return;
+    }
+    ids.forEach((id, i) => {
+      if (typeof id !== "string" || !GUID.test(id))
+        problem(`${key}[${i}]`, id, "must be a group object ID (GUID)");
+    });
+  };
+
+  if (!args.provider) problem("provider", args.provider, "an explicit Kubernetes provider is required");
+  checkGroups("platformGroupIds", args.platformGroupIds);
+
+  const pi = args.podIdentity ?? ({} as KubernetesHardeningArgs["podIdentity"]);
+  const identityNs = pi.namespace;
+  if (!isDnsLabel(identityNs) || isReservedNamespace(identityNs)) {
+    problem(
+      "podIdentity.namespace",
+      identityNs,
+      "must be a DNS-1123 label other than `default` and `kube-*`",
+    );
+  }
+  if (pi.mode !== "standard" && pi.mode !== "managed") {
+    problem("podIdentity.mode", pi.mode, "must be `standard` or `managed`");
+  }
+  if (typeof pi.version !== "string" || !isSupportedPodIdentityVersion(pi.version)) {
+    problem("podIdentity.version", pi.version, "must be a tag `vX.Y.Z`, v1.8.13 or newer (NMI bypass fixed)");
+  }
+  if (pi.mode === "standard") {
+    if (!args.kubeletIdentity) {
+      problem("kubeletIdentity", args.kubeletIdentity, "standard mode needs the kubelet identity for MIC");
+    }
+    if (!args.azure)
+      problem("azure", args.azure, "standard mode needs subscription, node resource group, tenant");
+  }
+
+  const podSecurityVersion = args.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
+  if (!PSA_VERSION.test(podSecurityVersion)) {
+    problem("podSecurityVersion", podSecurityVersion, "must be a pinned `v1.N` (not `latest`)");
+  }
+
+  const namespaceOwner = new Map<string, string>();
+  const teamNames = new Set<string>();
+  const selectors = new Map<string, string>();
+  const teams = Array.isArray(args.teams) ? args.teams : [];
+  if (!Array.isArray(args.teams)) problem("teams", args.teams, "must be a list");
+  teams.forEach((team, t) => {
+    const at = `teams[${t}]`;
+    if (!isDnsLabel(team.name)) problem(`${at}.name`, team.name, "must be a DNS-1123 label");
+    else if (teamNames.has(team.name)) problem(`${at}.name`, team.name, "duplicate team name");
+    teamNames.add(team.name);
+    checkGroups(`${at}.developerGroupIds`, team.developerGroupIds);
+    (team.developerGroupIds ?? []).forEach((id, i) => {
+      if ((args.platformGroupIds ?? []).includes(id)) {
+        problem(
+          `${at}.developerGroupIds[${i}]`,
+          id,
+          "is a platform group; a team group must not be platform",
+        );
+      }
+    });
+    if (team.identityMode !== "pod-identity" && team.identityMode !== "workload-identity") {
+      problem(`${at}.identityMode`, team.identityMode, "must be `pod-identity` or `workload-identity`");
+    }
+    if (typeof team.resourceGroupId === "string" && !RESOURCE_GROUP_ID.test(team.resourceGroupId)) {
+      problem(
+        `${at}.resourceGroupId`,
+        team.resourceGroupId,
+        "must be `/subscriptions/<sub>/resourceGroups/<rg>`",
+      );
+    }
+    const namespaces = Array.isArray(team.namespaces) ? team.namespaces : [];
+    if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");
+    namespaces.forEach((ns, n) => {
+      const key = `${at}.namespaces[${n}]`;
+      if (!isDnsLabel(ns) || isReservedNamespace(ns)) {
+        problem(key, ns, "must be a DNS-1123 label other than `default` and `kube-*`");
+      } else if (ns === identityNs) {
+        problem(key, ns, "is the identity namespace (podIdentity.namespace)");
+      } else if (namespaceOwner.has(ns)) {
+        problem(key, ns, `already owned by team ${namespaceOwner.get(ns)}`);
+      } else if ((args.privilegedNamespaces ?? []).includes(ns)) {
+        problem(key, ns, "is listed in privilegedNamespaces; team namespaces are always restricted");
+      }
+      namespaceOwner.set(ns, team.name);
+    });
+    const identityNames = new Set<string>();
+    (team.identities ?? []).forEach((identity, i) => {
+      const key = `${at}.identities[${i}]`;
+      if (!isDnsLabel(identity.name)) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
+      else if (identityNames.has(identity.name))
+        problem(`${key}.name`, identity.name, "duplicate identity name");
+      identityNames.add(identity.name);
+      if (!namespaces.includes(identity.namespace)) {
+        problem(`${key}.namespace`, identity.namespace, `must be one of team ${team.name}'s namespaces`);
+      }
+      if (!isDnsLabel(identity.serviceAccount)) {
+        problem(`${key}.serviceAccount`, identity.serviceAccount, "must be a DNS-1123 label");
+      }
+      const selector = podIdentitySelector(identity.namespace, identity.name);
+      if (selectors.has(selector))
+        problem(`${key}`, selector, `selector also used by ${selectors.get(selector)}`);
+      selectors.set(selector, key);
+    });
+  });
+
+  const privilegedNamespaces = [
+    ...new Set([...(args.privilegedNamespaces ?? DEFAULT_PRIVILEGED_NAMESPACES), identityNs]),
+  ];
+  privilegedNamespaces.forEach((ns, i) => {
+    if (ns === "default") problem(`privilegedNamespaces[${i}]`, ns, "`default` is always restricted");
+  });
+  (args.platformUsers ?? []).forEach((user, i) => {
+    if (typeof user !== "string" || user.trim() === "" || user.startsWith("system:serviceaccount:")) {
+      problem(
+        `platformUsers[${i}]`,
+        user,
+        "must be a user name (service accounts are not platform principals)",
+      );
+    }
+  });
+
+  if (problems.length > 0) throw new HardeningArgsError(problems);
+  const limits = args.teamNamespaceLimits ?? {};
+  return {
+    ...args,
+    teams,
+    platformUsers: args.platformUsers ?? [],
+    privilegedNamespaces,
+    podSecurityVersion,
+    teamNamespaceLimits: {
+      quota: limits.quota ?? DEFAULT_TEAM_NAMESPACE_LIMITS.quota,
+      defaultRequest: limits.defaultRequest ?? DEFAULT_TEAM_NAMESPACE_LIMITS.defaultRequest,
+      defaultLimit: limits.defaultLimit ?? DEFAULT_TEAM_NAMESPACE_LIMITS.defaultLimit,
+    },
+  };
+}
