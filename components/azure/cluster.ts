@@ -167,14 +167,18 @@ export class Cluster extends pulumi.ComponentResource {
   public readonly provider: k8s.Provider;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Bad input fails before anything is registered.
+    if (args.adminGroupIds.length === 0) {
+      throw new Error("cluster.adminGroupIds: [] - at least one Entra admin group is required");
+    }
+    const apiServerAccess = apiServerAccessProfile(
+      args.privateCluster ?? false,
+      args.authorizedIpRanges ?? [],
+    );
     super("aks-hardening:azure:Cluster", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     const tags = args.tags;
     const location = args.location;
-
-    if (args.adminGroupIds.length === 0) {
-      throw new Error("cluster.adminGroupIds: [] - at least one Entra admin group is required");
-    }
 
     const rg = new resources.ResourceGroup(
       `${name}-rg`,
@@ -241,10 +245,7 @@ export class Cluster extends pulumi.ComponentResource {
         disableLocalAccounts: true,
         enableRBAC: true,
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [...args.adminGroupIds] },
-        apiServerAccessProfile: apiServerAccessProfile(
-          args.privateCluster ?? false,
-          args.authorizedIpRanges ?? [],
-        ),
+        apiServerAccessProfile: apiServerAccess,
         networkProfile: networkProfile(args.networkPolicy ?? "cilium"),
         // Workload Identity (the successor of pod identity) needs both.
         oidcIssuerProfile: { enabled: true },

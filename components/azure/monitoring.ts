@@ -39,11 +39,11 @@ export class Monitoring extends pulumi.ComponentResource {
   public readonly alertRuleIds: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aks-hardening:azure:Monitoring", name, {}, opts);
-    const child = { parent: this, provider: args.provider };
     if (args.alertEmails.length === 0) {
       throw new Error("monitoring.alertEmails: [] - security alerts need at least one receiver");
     }
+    super("aks-hardening:azure:Monitoring", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
     const frequency = args.evaluationFrequency ?? "PT5M";
 
     const actionGroup = new monitor.ActionGroup(

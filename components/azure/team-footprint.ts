@@ -74,12 +74,12 @@ export class TeamFootprint extends pulumi.ComponentResource {
   public readonly identities: CreatedTeamIdentity[];
 
   constructor(name: string, args: TeamFootprintArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aks-hardening:azure:TeamFootprint", name, {}, opts);
-    const child = { parent: this, provider: args.provider };
     const usesWorkloadIdentity = args.identityMode === "workload-identity";
     if (usesWorkloadIdentity && args.oidcIssuerUrl === undefined) {
       throw new Error(`team ${args.team}: workload-identity mode needs the cluster's OIDC issuer URL`);
     }
+    super("aks-hardening:azure:TeamFootprint", name, {}, opts);
+    const child = { parent: this, provider: args.provider };
 
     const rg = new resources.ResourceGroup(
       `${name}-rg`,
