@@ -9,7 +9,6 @@ import { toSarif } from "./format-sarif";
 import { graphShape } from "./graph";
 import { inventory } from "./inventory";
 import { deploymentDiagram } from "./mermaid";
-import { readPolicyConfig } from "./policy-config";
 import type { PlannedResource, ResourceSource } from "./resources";
 import { toEvaluated } from "./resources";
 import { assessScenarios } from "./threat-controls";
@@ -39,8 +38,10 @@ export interface JudgeOptions {
 
 /** Prints what was judged and how; returns 0 or 1. */
 export async function judge(resources: PlannedResource[], options: JudgeOptions): Promise<number> {
+  // The pack (and the SDK under it) loads only once the input has been read and found valid.
   const { evaluatePolicies } = await import("../policy-pack/evaluate");
   const { policies } = await import("../policy-pack/policies");
+  const { readPolicyConfig } = await import("./policy-config");
   const config = options.policyConfigFile ? readPolicyConfig(options.policyConfigFile, policies) : undefined;
   const stackTags: Record<string, string> = {};
   if (options.source.project) stackTags["pulumi:project"] = options.source.project;
