@@ -1,0 +1,49 @@
+/**
+ * The one error type of the team-facing library: every problem names the key (a path such as
+ * `identities[1].clientId`) and the offending value, so a team sees at once what to fix, before any
+ * resource is registered. Same shape as the platform's `ConfigValidationError` problems.
+ */
+
+/** One problem found in a contract or in a component's args. */
+export interface TeamInputProblem {
+  /** Path of the offending key, e.g. `teamContracts.team-a.identities[0].mode`. */
+  key: string;
+  /** The value found there (`undefined` when missing). */
+  value: unknown;
+  message: string;
+}
+
+function show(value: unknown): string {
+  if (value === undefined) return "(missing)";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** Thrown with every problem found at once; `message` is one line per problem. */
+export class TeamInputError extends Error {
+  constructor(
+    /** What was being checked, e.g. `platform contract for team "team-a"`. */
+    readonly subject: string,
+    readonly problems: TeamInputProblem[],
+  ) {
+    super(
+      [`invalid ${subject}:`, ...problems.map((p) => `  ${p.key}: ${p.message} (got ${show(p.value)})`)].join(
+        "\n",
+      ),
+    );
+    this.name = "TeamInputError";
+  }
+}
+
+/** Collects problems, then throws them together (or not at all). */
+export class ProblemList {
+  readonly problems: TeamInputProblem[] = [];
+
+  add(key: string, value: unknown, message: string): void {
+    this.problems.push({ key, value, message });
+  }
+
+  throwIfAny(subject: string): void {
+    if (this.problems.length > 0) throw new TeamInputError(subject, this.problems);
+  }
+}

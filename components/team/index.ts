@@ -1,0 +1,8 @@
+/** What application teams consume: the platform contract, its reader, and the restricted workload. */
+export * from "./contract";
+export * from "./errors";
+export * from "./images";
+export * from "./psa-restricted";
+export * from "./stack-reference";
+export * from "./workload";
+export * from "./workload-args";

@@ -1,0 +1,141 @@
+import * as pulumi from "@pulumi/pulumi";
+import {
+  TEAM_CONTRACT_VERSION,
+  assertKubeconfigCarriesNoCredentials,
+  teamContractsOutput,
+} from "../../components/team/contract";
+import { TeamInputError } from "../../components/team/errors";
+import { validateTeamContract } from "../../components/team/stack-reference";
+import { resolveOutput } from "../../testing/recording-mocks";
+import { SERVER, TEAM_A, TEAM_B, TEAM_KUBECONFIG, contractOf } from "./fixtures";
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are mutated one field per case
+type Loose = Record<string, any>;
+
+describe("buildTeamContract", () => {
+  it("gives a pod-identity team the aadpodidbinding selector <namespace>.<identity>", () => {
+    const contract = contractOf(TEAM_A);
+    expect(contract.contractVersion).toBe(TEAM_CONTRACT_VERSION);
+    expect(contract.identities).toEqual([
+      {
+        name: "orders-reader",
+        namespace: "orders",
+        mode: "pod-identity",
+        clientId: "11111111-1111-4111-8111-111111111111",
+        podIdentitySelector: "orders.orders-reader",
+      },
+    ]);
+  });
+
+  it("gives a workload-identity team the federated ServiceAccount instead", () => {
+    const [identity] = contractOf(TEAM_B).identities;
+    expect(identity.mode).toBe("workload-identity");
+    expect(identity.serviceAccount).toBe("billing-writer-sa");
+    expect(identity.podIdentitySelector).toBeUndefined();
+  });
+
+  it("builds contracts that the team-side validator accepts", () => {
+    for (const source of [TEAM_A, TEAM_B]) {
+      expect(validateTeamContract(contractOf(source), source.name)).toEqual(contractOf(source));
+    }
+  });
+});
+
+describe("assertKubeconfigCarriesNoCredentials", () => {
+  it("accepts a kubeconfig whose users authenticate themselves (exec)", () => {
+    expect(() => assertKubeconfigCarriesNoCredentials(TEAM_KUBECONFIG)).not.toThrow();
+  });
+
+  it.each(["client-key-data: AAAA", "token: eyJhbGciOi", "password: hunter2"])(
+    "refuses a kubeconfig embedding %s (it would hand teams the platform's rights)",
+    (credential) => {
+      const admin = TEAM_KUBECONFIG.replace("    exec:", `    ${credential}\n    exec:`);
+      expect(() => assertKubeconfigCarriesNoCredentials(admin)).toThrow(/kubeconfig: embeds credentials/);
+    },
+  );
+});
+
+describe("teamContractsOutput", () => {
+  it("resolves the Azure Outputs into one secret map team -> contract", async () => {
+    const output = teamContractsOutput({
+      teams: [
+        { ...TEAM_A, resourceGroupId: pulumi.output(TEAM_A.resourceGroupId) },
+        {
+          ...TEAM_B,
+          identities: TEAM_B.identities.map((i) => ({ ...i, clientId: pulumi.output(i.clientId) })),
+        },
+      ],
+      server: pulumi.output(SERVER),
+      kubeconfig: TEAM_KUBECONFIG,
+      imageRegistries: ["mcr.microsoft.com"],
+      teamImageRegistries: { "team-a": ["acrteama.azurecr.io"] },
+    });
+    expect(await pulumi.isSecret(output)).toBe(true);
+    const contracts = await resolveOutput(output);
+    expect(Object.keys(contracts)).toEqual(["team-a", "team-b"]);
+    expect(contracts["team-a"]).toEqual(contractOf(TEAM_A, ["mcr.microsoft.com", "acrteama.azurecr.io"]));
+    expect(contracts["team-b"]).toEqual(contractOf(TEAM_B, ["mcr.microsoft.com"]));
+  });
+});
+
+describe("validateTeamContract", () => {
+  /** One wrong or missing field per case; the error must name its path and the team. */
+  const cases: [string, (c: Loose) => void][] = [
+    ["teamContracts.team-a.team", (c) => (c.team = "team-b")],
+    ["teamContracts.team-a.namespaces", (c) => delete c.namespaces],
+    ["teamContracts.team-a.namespaces[0]", (c) => (c.namespaces = ["Orders.Prod"])],
+    ["teamContracts.team-a.resourceGroupId", (c) => (c.resourceGroupId = "rg-aks-team-a")],
+    ["teamContracts.team-a.identities", (c) => delete c.identities],
+    ["teamContracts.team-a.identities[0].clientId", (c) => delete c.identities[0].clientId],
+    ["teamContracts.team-a.identities[0].namespace", (c) => (c.identities[0].namespace = "billing")],
+    ["teamContracts.team-a.identities[0].mode", (c) => (c.identities[0].mode = "aad")],
+    [
+      "teamContracts.team-a.identities[0].podIdentitySelector",
+      (c) => (c.identities[0].podIdentitySelector = "x"),
+    ],
+    ["teamContracts.team-a.imageRegistries", (c) => delete c.imageRegistries],
+    ["teamContracts.team-a.kubernetes.server", (c) => (c.kubernetes.server = "http://plain")],
+    ["teamContracts.team-a.kubernetes.kubeconfig", (c) => delete c.kubernetes.kubeconfig],
+  ];
+
+  it.each(cases)("names %s when it is wrong", (key, mutate) => {
+    const contract = structuredClone(contractOf(TEAM_A)) as Loose;
+    mutate(contract);
+    let error: unknown;
+    try {
+      validateTeamContract(contract, "team-a");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(TeamInputError);
+    const problems = (error as TeamInputError).problems;
+    // The field itself comes first; a consequence (a selector built from it) may follow.
+    expect(problems[0].key).toBe(key);
+    expect((error as Error).message).toContain('platform contract for team "team-a"');
+  });
+
+  it("requires the serviceAccount of a workload-identity identity", () => {
+    const contract = structuredClone(contractOf(TEAM_B)) as Loose;
+    delete contract.identities[0].serviceAccount;
+    expect(() => validateTeamContract(contract, "team-b")).toThrow(
+      "teamContracts.team-b.identities[0].serviceAccount: must be a non-empty string (got (missing))",
+    );
+  });
+
+  it("refuses a newer contract version with an upgrade hint, and an older one plainly", () => {
+    const newer = { ...contractOf(TEAM_A), contractVersion: 2 };
+    expect(() => validateTeamContract(newer, "team-a")).toThrow(
+      /contractVersion: is newer .* upgrade the components library/,
+    );
+    const { contractVersion: _dropped, ...unversioned } = contractOf(TEAM_A);
+    expect(() => validateTeamContract(unversioned, "team-a")).toThrow(
+      "contractVersion: must be 1 (got (missing))",
+    );
+  });
+
+  it("refuses something that is not a contract at all", () => {
+    expect(() => validateTeamContract("oops", "team-a")).toThrow(
+      'teamContracts.team-a: must be an object (the team\'s contract) (got "oops")',
+    );
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The team example (examples/team-app) run as a whole program under mocks, its platform stack
+ * replaced by a mocked StackReference that serves contracts built by the real builder.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { getTeamContract } from "../../components/team/stack-reference";
+import { checkRestrictedPodSpec } from "../../components/team/psa-restricted";
+import type { TeamContractData } from "../../components/team/contract";
+import { main } from "../../examples/team-app/app";
+import { ofType, runProgramUnderMocks, single } from "../../testing/recording-mocks";
+import type { MockRunResult, RecordedResource } from "../../testing/recording-mocks";
+import { TEAM_A, TEAM_B, contractOf, switched } from "./fixtures";
+
+const PLATFORM_STACK = "acme/aks-hardening/prod";
+
+/** Stack config of the example's two stacks (examples/team-app/Pulumi.team-{a,b}.yaml). */
+const STACKS = {
+  "team-a": { team: "team-a", identity: "orders-reader", image: "acrteama.azurecr.io/orders-api:1.4.2" },
+  "team-b": {
+    team: "team-b",
+    identity: "billing-writer",
+    image: `acrteamb.azurecr.io/billing-api@sha256:${"3b4c5d6e7f8091a2".repeat(4)}`,
+  },
+};
+
+type Run = MockRunResult<Record<string, unknown>>;
+
+/** Runs the example as `stack`, with the platform stack exporting `contracts`. */
+function runExample(stack: keyof typeof STACKS, contracts: Record<string, unknown>): Promise<Run> {
+  return runProgramUnderMocks(main, {
+    project: "team-app",
+    stack,
+    config: { platformStack: PLATFORM_STACK, ...STACKS[stack] },
+    outputs: (type, _name, inputs) =>
+      type === "pulumi:pulumi:StackReference" && inputs.name === PLATFORM_STACK
+        ? { outputs: { teamContracts: contracts }, secretOutputNames: ["teamContracts"] }
+        : undefined,
+  });
+}
+
+const platformContracts = { "team-a": contractOf(TEAM_A), "team-b": contractOf(TEAM_B) };
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- recorded inputs are untyped JSON
+type Json = Record<string, any>;
+const deploymentOf = (run: Run): Json => single(run.resources, "kubernetes:apps/v1:Deployment").inputs;
+const podTemplateOf = (run: Run): Json => deploymentOf(run).spec.template;
+
+/** A Deployment's inputs with the identity wiring removed: what must not change across modes. */
+function withoutWiring(deployment: Json): Json {
+  const copy = structuredClone(deployment);
+  delete copy.spec.template.metadata.labels.aadpodidbinding;
+  delete copy.spec.template.metadata.labels["azure.workload.identity/use"];
+  delete copy.spec.template.spec.serviceAccountName;
+  return copy;
+}
+
+const k8sResources = (run: Run): RecordedResource[] =>
+  run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"));
+
+describe("examples/team-app under mocks", () => {
+  let teamA: Run; // pod identity
+  let teamB: Run; // workload identity
+  let teamASwitched: Run; // team a, moved to workload identity by the platform
+
+  beforeAll(async () => {
+    teamA = await runExample("team-a", platformContracts);
+    teamB = await runExample("team-b", platformContracts);
+    teamASwitched = await runExample("team-a", {
+      ...platformContracts,
+      "team-a": contractOf(switched(TEAM_A)),
+    });
+  });
+
+  it("builds for both teams from the mocked platform StackReference", () => {
+    for (const run of [teamA, teamB]) {
+      single(run.resources, "aks-hardening:team:TeamWorkload", "api");
+      single(run.resources, "kubernetes:apps/v1:Deployment");
+      single(run.resources, "kubernetes:policy/v1:PodDisruptionBudget");
+      single(run.resources, "kubernetes:core/v1:Service");
+    }
+    expect(teamA.result).toEqual({ namespace: "orders", serviceAccount: "api" });
+    expect(teamB.result).toEqual({ namespace: "billing", serviceAccount: "billing-writer-sa" });
+  });
+
+  it("creates every Kubernetes object through the provider made from the contract's kubeconfig", () => {
+    for (const run of [teamA, teamB]) {
+      const provider = single(run.resources, "pulumi:providers:kubernetes");
+      // Recorded as a secret: the kubeconfig never shows in the team stack's state in plain text.
+      expect(provider.inputs.kubeconfig).toEqual({
+        [pulumi.runtime.specialSigKey]: pulumi.runtime.specialSecretSig,
+        value: contractOf(TEAM_A).kubernetes.kubeconfig,
+      });
+      for (const resource of k8sResources(run)) {
+        expect(resource.provider).toBe(`${provider.urn}::${provider.id}`);
+        expect((resource.inputs as Json).metadata.namespace).toBe(run === teamA ? "orders" : "billing");
+      }
+    }
+  });
+
+  it("produces Pod templates that the restricted profile admits", () => {
+    for (const run of [teamA, teamB, teamASwitched]) {
+      const template = podTemplateOf(run);
+      expect(checkRestrictedPodSpec(template.spec, template.metadata)).toEqual([]);
+    }
+    // The same check on the recorded template fails once an insecure setting is added.
+    const tampered = structuredClone(podTemplateOf(teamA));
+    tampered.spec.hostNetwork = true;
+    expect(checkRestrictedPodSpec(tampered.spec).map((v) => v.rule)).toEqual(["hostNamespaces"]);
+  });
+
+  it("wires team a's pods to its identity through the aadpodidbinding label", () => {
+    const template = podTemplateOf(teamA);
+    expect(template.metadata.labels.aadpodidbinding).toBe("orders.orders-reader");
+    expect(template.metadata.labels["azure.workload.identity/use"]).toBeUndefined();
+    const serviceAccount = single(teamA.resources, "kubernetes:core/v1:ServiceAccount");
+    expect(template.spec.serviceAccountName).toBe((serviceAccount.inputs as Json).metadata.name);
+  });
+
+  it("wires team b's pods to the platform's federated ServiceAccount and the opt-in label", () => {
+    const template = podTemplateOf(teamB);
+    expect(template.metadata.labels["azure.workload.identity/use"]).toBe("true");
+    expect(template.metadata.labels.aadpodidbinding).toBeUndefined();
+    expect(template.spec.serviceAccountName).toBe("billing-writer-sa");
+    expect(ofType(teamB.resources, "kubernetes:core/v1:ServiceAccount")).toEqual([]);
+  });
+
+  it("changes only the identity wiring when the platform switches team a to workload identity", () => {
+    expect(withoutWiring(deploymentOf(teamASwitched))).toEqual(withoutWiring(deploymentOf(teamA)));
+    expect(deploymentOf(teamASwitched)).not.toEqual(deploymentOf(teamA));
+    const template = podTemplateOf(teamASwitched);
+    expect(template.metadata.labels["azure.workload.identity/use"]).toBe("true");
+    expect(template.spec.serviceAccountName).toBe("orders-reader-sa");
+    for (const type of ["kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:core/v1:Service"]) {
+      expect(single(teamASwitched.resources, type).inputs).toEqual(single(teamA.resources, type).inputs);
+    }
+    // The only resource that differs: pod identity's own ServiceAccount is no longer needed.
+    const types = (run: Run) =>
+      k8sResources(run)
+        .map((r) => r.type)
+        .sort();
+    expect(types(teamA).filter((t) => t !== "kubernetes:core/v1:ServiceAccount")).toEqual(
+      types(teamASwitched),
+    );
+  });
+
+  it("refuses a contract of the wrong shape with an error naming the missing field and the team", async () => {
+    // A JSON copy: structuredClone's arrays come from another realm, and Pulumi's serializer would
+    // then see objects (`instanceof Array` is false across realms).
+    const broken = JSON.parse(JSON.stringify(platformContracts)) as Record<string, Partial<TeamContractData>>;
+    delete broken["team-a"].resourceGroupId;
+    await expect(runExample("team-a", broken)).rejects.toThrow(
+      'invalid platform contract for team "team-a":\n  teamContracts.team-a.resourceGroupId: must be a non-empty string (got (missing))',
+    );
+  });
+
+  it("refuses a team the platform has no contract for, naming the teams it has", async () => {
+    const { "team-b": _absent, ...onlyA } = platformContracts;
+    await expect(runExample("team-b", onlyA)).rejects.toThrow(
+      "teamContracts.team-b: no contract for this team; teams in the contract: team-a",
+    );
+  });
+
+  it("hands the kubeconfig to the team's program as a secret", async () => {
+    const { result } = await runProgramUnderMocks(
+      async () => {
+        const contract = await getTeamContract(PLATFORM_STACK, "team-a");
+        return {
+          secret: await pulumi.isSecret(contract.kubernetes.kubeconfig),
+          namespaces: contract.namespaces,
+        };
+      },
+      {
+        outputs: (type) =>
+          type === "pulumi:pulumi:StackReference"
+            ? { outputs: { teamContracts: platformContracts }, secretOutputNames: ["teamContracts"] }
+            : undefined,
+      },
+    );
+    expect(result).toEqual({ secret: true, namespaces: ["orders"] });
+  });
+});
