@@ -3,7 +3,5 @@
  * Each area has its own barrel; see README "team-components" for what application teams use.
  */
 export * from "./azure";
-export * from "./kubernetes/conventions";
-export * from "./kubernetes/hardening";
-export * from "./kubernetes/hardening-args";
+export * from "./kubernetes";
 export * from "./team";
