@@ -6,6 +6,9 @@ import { assessScenarios } from "../../cli/threat-controls";
 import type { PlannedResource } from "../../cli/resources";
 import type { PolicyViolation } from "../../policy-pack/evaluate";
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- fixtures are edited as free-form JSON
+type Json = any;
+
 const STACK = "urn:pulumi:dev::aks-hardening::pulumi:pulumi:Stack::aks-hardening-dev";
 const IDENTITY_NS = "aad-pod-identity";
 const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
@@ -137,7 +140,7 @@ function compliant(): PlannedResource[] {
 }
 
 /** Applies `change` to the inputs of the resource named `name` in a fresh compliant stack. */
-function mutate(name: string, change: (inputs: Record<string, any>) => void): PlannedResource[] {
+function mutate(name: string, change: (inputs: Json) => void): PlannedResource[] {
   const resources = compliant();
   const target = resources.find((r) => r.urn.endsWith(`::${name}`));
   if (!target) throw new Error(`no resource ${name}`);
@@ -181,50 +184,50 @@ describe("threat report controls", () => {
     [
       "NMI without forceNamespaced",
       "nmi",
-      (i: any) => (i.spec.template.spec.containers[0].args = [`--MICNamespace=${IDENTITY_NS}`]),
+      (i: Json) => (i.spec.template.spec.containers[0].args = [`--MICNamespace=${IDENTITY_NS}`]),
       { S1: "nmi-force-namespaced" },
     ],
     [
       "MIC without forceNamespaced",
       "mic",
-      (i: any) => (i.spec.template.spec.containers[0].args = [`--leader-election-namespace=${IDENTITY_NS}`]),
+      (i: Json) => (i.spec.template.spec.containers[0].args = [`--leader-election-namespace=${IDENTITY_NS}`]),
       { S1: "mic-force-namespaced" },
     ],
     [
       "NMI's MICNamespace left at default",
       "nmi",
-      (i: any) => (i.spec.template.spec.containers[0].args = ["--forceNamespaced=true"]),
+      (i: Json) => (i.spec.template.spec.containers[0].args = ["--forceNamespaced=true"]),
       { S6: "nmi-mic-namespace" },
     ],
     [
       "MIC mounting azure.json",
       "mic",
-      (i: any) =>
+      (i: Json) =>
         (i.spec.template.spec.volumes = [{ name: "cfg", hostPath: { path: "/etc/kubernetes/azure.json" } }]),
       { S5: "mic-no-azure-json" },
     ],
     [
       "a binding selector outside its namespace",
       "app-binding",
-      (i: any) => (i.spec.selector = "team-b.app"),
+      (i: Json) => (i.spec.selector = "team-b.app"),
       { S1: "selectors-namespace-scoped" },
     ],
     [
       "an identity object in default",
       "app",
-      (i: any) => (i.metadata.namespace = "default"),
+      (i: Json) => (i.metadata.namespace = "default"),
       { S1: "no-identity-objects-in-default", S2: "no-identity-objects-in-default" },
     ],
     [
       "a service-principal AzureIdentity",
       "app",
-      (i: any) => (i.spec.type = 1),
+      (i: Json) => (i.spec.type = 1),
       { S3: "identity-type-user-assigned" },
     ],
     [
       "a team role writing identity bindings",
       "team-a-developer",
-      (i: any) =>
+      (i: Json) =>
         i.rules?.push({
           apiGroups: ["aadpodidentity.k8s.io"],
           resources: ["azureidentitybindings"],
@@ -239,38 +242,38 @@ describe("threat report controls", () => {
     [
       "a team namespace at baseline",
       "team-a",
-      (i: any) => (i.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+      (i: Json) => (i.metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
       { S4: "psa-restricted-namespaces" },
     ],
-    ["kubenet", "aks", (i: any) => (i.networkProfile.networkPlugin = "kubenet"), { S4: "azure-cni" }],
+    ["kubenet", "aks", (i: Json) => (i.networkProfile.networkPlugin = "kubenet"), { S4: "azure-cni" }],
     [
       "a service-principal cluster",
       "aks",
-      (i: any) => (i.identity = { type: "None" }),
+      (i: Json) => (i.identity = { type: "None" }),
       { S5: "managed-identity-cluster" },
     ],
     [
       "Managed Identity Operator on the resource group",
       "mic-mio-app",
-      (i: any) => (i.scope = TEAM_RG),
+      (i: Json) => (i.scope = TEAM_RG),
       { S3: "mio-per-identity-scope" },
     ],
     [
       "a role at subscription scope",
       "app-blob-reader",
-      (i: any) => (i.scope = SUB),
+      (i: Json) => (i.scope = SUB),
       { S3: "azure-roles-within-resource-groups" },
     ],
     [
       "no exec alert",
       "exec-alert",
-      (i: any) => (i.criteria = { allOf: [{ query: "AKSAuditAdmin | take 1" }] }),
+      (i: Json) => (i.criteria = { allOf: [{ query: "AKSAuditAdmin | take 1" }] }),
       { S5: "exec-audit-alert" },
     ],
     [
       "an admission binding that only warns",
       "aks-hardening-identity-binding",
-      (i: any) => (i.spec.validationActions = ["Warn"]),
+      (i: Json) => (i.spec.validationActions = ["Warn"]),
       { S3: "admission-identity-resource-scope" },
     ],
   ])("%s exposes the scenario and names the missing control", (_case, name, change, exposed) => {
