@@ -24,7 +24,7 @@ import {
 import type { KubeClient } from "./support/client";
 import { startCluster, type Cluster } from "./support/cluster";
 import { restrictedPod } from "./support/pods";
-import { attempts, MIC_POD, type Expectation, type Target, type VictimFacts } from "./support/scenarios";
+import { attempts, type Expectation, type Target, type VictimFacts } from "./support/scenarios";
 import { describeVerdict, verdictOf, type Verdict } from "./support/verdict";
 
 const FIELD_MANAGER = "aks-hardening-e2e";
@@ -179,14 +179,6 @@ beforeAll(async () => {
       overGrant(facts.attackerNamespace, USERS.overprivileged),
       `${target.label} over-grant`,
     );
-    // A MIC pod to aim exec/port-forward at (no controller-manager turns the Deployment into pods).
-    if (target.label === "hardened") {
-      await applyOrThrow(
-        platform,
-        [restrictedPod(MIC_POD, target.identityNamespace, { app: "mic" })],
-        "MIC pod",
-      );
-    }
   }
 
   // Admission policies go live asynchronously: wait until the S1 probe (a dry run, nothing is

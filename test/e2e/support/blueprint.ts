@@ -3,12 +3,14 @@
  * run under the recording mocks with stacks/Pulumi.local.yaml, its Kubernetes resources converted
  * to manifests, and the validated config (teams and their Entra group IDs) the test users mirror.
  */
-import { loadStackFile, resolveStacksDir } from "../../../cli/stack-file";
+import * as path from "node:path";
 import { main } from "../../../infra/program";
-import { PROJECT } from "../../../infra/config/load";
+import { PROJECT } from "../../../infra/config/project";
+import { readStackFile } from "../../../infra/config/stack-file";
 import type { BlueprintConfig, TeamConfig } from "../../../infra/config/types";
 import { validateConfig } from "../../../infra/config/validate";
 import { manifestsFromRecording, type ConvertedManifest } from "../../../testing/manifests";
+import { mockInvoke } from "../../../testing/computed-outputs";
 import { runProgramUnderMocks } from "../../../testing/recording-mocks";
 import type { TokenUser } from "./cluster";
 
@@ -19,17 +21,27 @@ export interface Blueprint {
 
 export const LOCAL_STACK = "local";
 
-/** Records the local stack's program and converts its Kubernetes objects. */
+/**
+ * Records the program for a stack and converts its Kubernetes objects. The stack file is
+ * stacks/Pulumi.<stack>.yaml, or `$AKS_HARDENING_E2E_STACK_FILE` to try another configuration.
+ */
 export async function recordBlueprint(stack = LOCAL_STACK): Promise<Blueprint> {
-  const loaded = loadStackFile(resolveStacksDir(), stack, PROJECT);
-  const prefix = `${PROJECT}:`;
-  const projectKeys = Object.fromEntries(
-    Object.entries(loaded.rawConfig)
-      .filter(([key]) => key.startsWith(prefix))
-      .map(([key, value]) => [key.slice(prefix.length), value]),
+  const stackFile =
+    process.env.AKS_HARDENING_E2E_STACK_FILE ??
+    path.resolve(__dirname, "../../../stacks", `Pulumi.${stack}.yaml`);
+  // The kubeconfig is only read by the Pulumi provider, which the mocks replace: the fixture
+  // applies the recorded objects itself, so a marker value stands in for it.
+  const raw = readStackFile(stackFile, {
+    secrets: { "existing.kubeconfig": "unused: the e2e fixture applies the recorded objects itself" },
+  });
+  const config = validateConfig(raw, stack);
+  const rawConfig = Object.fromEntries(
+    Object.entries(raw).map(([key, value]) => [
+      `${PROJECT}:${key}`,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
   );
-  const config = validateConfig(projectKeys, stack);
-  const run = await runProgramUnderMocks(main, { stack, rawConfig: loaded.rawConfig });
+  const run = await runProgramUnderMocks(main, { project: PROJECT, stack, rawConfig, call: mockInvoke });
   return { config, manifests: manifestsFromRecording(run.resources) };
 }
 

@@ -68,13 +68,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One line of the apiserver's --token-auth-file: token,user,uid,"group1,group2". */
+/** One line of the apiserver's --token-auth-file: token,user,uid[,"group1,group2"]. */
 export function tokenFileLine(token: string, user: TokenUser): string {
   for (const value of [user.name, ...user.groups]) {
     if (/[",\n]/.test(value))
       throw new Error(`token user field ${JSON.stringify(value)} contains , " or a newline`);
   }
-  return `${token},${user.name},uid-${user.name},"${user.groups.join(",")}"`;
+  const line = `${token},${user.name},uid-${user.name}`;
+  // No groups: omit the column (an empty one would be read as a group named "").
+  return user.groups.length === 0 ? line : `${line},"${user.groups.join(",")}"`;
 }
 
 function launch(binary: string, args: string[], logFile: string): ChildProcess {

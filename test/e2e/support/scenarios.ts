@@ -61,7 +61,10 @@ export interface Attempt {
   baselineNote?: string;
 }
 
-/** The exec / port-forward target: a MIC pod the platform creates in the identity namespace. */
+/**
+ * The exec / port-forward target. The baseline has this MIC pod in `default`; on the hardened
+ * cluster no pod is needed: the API server authorizes `pods/exec` before it looks the pod up.
+ */
 export const MIC_POD = `${MIC_NAME}-0`;
 
 const RBAC = { refusedBy: "rbac" } as const;
