@@ -19,7 +19,10 @@ function ranked(title: string, rows: [string, number][]): string[] {
 }
 
 export function formatSummary(inv: Inventory, shape: GraphShape): string {
-  const tail = shape.criticalPath.map((urn) => parseUrn(urn).name);
+  // `Kind name`: several resources of one component often share a name (a ServiceAccount and its DaemonSet).
+  const tail = shape.criticalPath.map(
+    (urn) => `${(urn.split("::")[2] ?? "").split(":").pop()} ${parseUrn(urn).name}`,
+  );
   return [
     `Resources: ${inv.total} (${inv.customCount} custom, ${inv.total - inv.customCount} components/stack)`,
     ...ranked("By type:", inv.byType),

@@ -27,7 +27,7 @@ function kindsSummary(children: PlannedResource[]): string {
     counts.set(shortType(c.type), (counts.get(shortType(c.type)) ?? 0) + 1);
   }
   const sorted = [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
-  const shown = sorted.slice(0, KINDS_PER_NODE).map(([k, n]) => (n > 1 ? `${k} ×${n}` : k));
+  const shown = sorted.slice(0, KINDS_PER_NODE).map(([k, n]) => escape(n > 1 ? `${k} ×${n}` : k));
   if (sorted.length > KINDS_PER_NODE) shown.push(`+${sorted.length - KINDS_PER_NODE} more kinds`);
   return shown.join("<br/>");
 }
@@ -46,7 +46,7 @@ export function deploymentDiagram(resources: PlannedResource[]): string {
     const id = `n${counter++}`;
     const kids = members.flatMap((m) => children.get(m.urn) ?? []);
     const summary = kindsSummary(kids);
-    lines.push(`  ${id}["${escape(label)}${summary ? `<br/><small>${escape(summary)}</small>` : ""}"]`);
+    lines.push(`  ${id}["${escape(label)}${summary ? `<br/><small>${summary}</small>` : ""}"]`);
     if (parentId) lines.push(`  ${parentId} --> ${id}`);
     // Child components, grouped by type; large groups fold into one node.
     const components = kids.filter((k) => !k.custom);

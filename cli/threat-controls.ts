@@ -157,6 +157,27 @@ function admissionControl(
       };
 }
 
+/** Rights that let a principal reach MIC's or NMI's credentials (S4, S5). */
+const ATTACK_RIGHTS: { resources: string[]; verbs: string[] }[] = [
+  { resources: ["pods/exec", "pods/attach", "pods/portforward"], verbs: ["create", "get", "*"] },
+  {
+    resources: ["pods", "deployments", "daemonsets", "replicasets", "statefulsets", "jobs", "cronjobs"],
+    verbs: ["create", "update", "patch", "*"],
+  },
+  { resources: ["secrets"], verbs: ["get", "list", "watch", "*"] },
+  { resources: ["serviceaccounts/token"], verbs: ["create", "*"] },
+];
+
+function grantsIdentityNamespaceAttack(rule: Obj): boolean {
+  const resources = arr(rule.resources).map(String);
+  const verbs = arr(rule.verbs).map(String);
+  return ATTACK_RIGHTS.some(
+    (right) =>
+      resources.some((r) => r === "*" || right.resources.includes(r)) &&
+      verbs.some((v) => right.verbs.includes(v)),
+  );
+}
+
 const notApplicable = (id: string, title: string, detail: string): ControlFinding => ({
   id,
   title,
@@ -313,7 +334,8 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     roleBindings.filter((b) => b.namespace && teamNamespaces.has(b.namespace)).flatMap(groupsOf),
   );
   const teamBindings = roleBindings.filter((b) => groupsOf(b).some((g) => teamGroups.has(g)));
-  const rulesOf = (b: K8s) => {
+  /** The rules a binding grants; `undefined` when its role is not declared in this stack. */
+  const rulesOf = (b: K8s): Obj[] | undefined => {
     const ref = obj(b.props.roleRef);
     const role = objs.find(
       (o) =>
@@ -321,12 +343,12 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
         o.name === ref.name &&
         (ref.kind === "ClusterRole" || o.namespace === b.namespace),
     );
-    return role ? arr(role.props.rules).map(obj) : [];
+    return role ? arr(role.props.rules).map(obj) : undefined;
   };
   {
     const title = "no team principal may write the aad-pod-identity objects (RBAC)";
     const offenders = teamBindings.filter((b) =>
-      rulesOf(b).some(
+      (rulesOf(b) ?? []).some(
         (r) =>
           arr(r.apiGroups).some((g) => g === IDENTITY_GROUP || g === "*") &&
           arr(r.verbs).some((v) => WRITE_VERBS.has(String(v))),
@@ -344,20 +366,25 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     });
   }
   {
-    const title =
-      "no team rights in the identity namespace and no cluster-wide team bindings (exec, pods, secrets)";
-    const offenders = teamBindings.filter(
+    const title = "no team rights to exec, create pods/workloads or read secrets in the identity namespace";
+    // A binding reaches the identity namespace when it is cluster-wide or lives there.
+    const reaching = teamBindings.filter(
       (b) => b.kind === "ClusterRoleBinding" || b.namespace === identityNs,
     );
+    const offenders = reaching.filter((b) => {
+      const rules = rulesOf(b);
+      // A role not declared in this stack (e.g. built-in `edit`) has rights we cannot see: assume the worst.
+      return rules === undefined || rules.some(grantsIdentityNamespaceAttack);
+    });
     add({
       id: "no-team-rights-in-identity-namespace",
       title,
       state: offenders.length > 0 ? "missing" : "present",
-      resources: offenders.length > 0 ? offenders.map((b) => b.label) : teamBindings.map((b) => b.label),
+      resources: (offenders.length > 0 ? offenders : teamBindings).map((b) => b.label),
       detail:
         offenders.length > 0
-          ? `team group bound in ${identityNs} or cluster-wide`
-          : `team groups are bound only inside team namespaces (${[...teamNamespaces].join(", ") || "none"})`,
+          ? `a team group gets exec, pod/workload create or secret read reaching ${identityNs} (or a role not declared here)`
+          : `${teamBindings.length} team binding(s); those reaching ${identityNs} (${reaching.length}) grant no exec, pod/workload create or secret read`,
     });
   }
 

@@ -318,3 +318,32 @@ describe("threat report controls", () => {
     expect(s1.controls.find((c) => c.id === "nmi-force-namespaced")?.state).toBe("not-applicable");
   });
 });
+
+describe("threat report controls: rights reaching the identity namespace", () => {
+  it("a read-only cluster-wide team binding is not a way into the identity namespace", () => {
+    const resources = compliant();
+    resources.push(
+      k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRole", "discovery", {
+        metadata: { name: "discovery" },
+        rules: [{ apiGroups: [""], resources: ["namespaces"], verbs: ["get", "list"] }],
+      }),
+      k8s("kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding", "team-discovery", {
+        metadata: { name: "team-discovery" },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "discovery" },
+        subjects: [{ kind: "Group", name: "group-team-a" }],
+      }),
+    );
+    expect(verdictOf(resources)).toEqual(ALL_DEFENDED);
+    // The same binding to a role that reads secrets cluster-wide is one.
+    (resources[resources.length - 2].inputs as Json).rules.push({
+      apiGroups: [""],
+      resources: ["secrets"],
+      verbs: ["get"],
+    });
+    expect(verdictOf(resources)).toEqual({
+      ...ALL_DEFENDED,
+      S4: "no-team-rights-in-identity-namespace",
+      S5: "no-team-rights-in-identity-namespace",
+    });
+  });
+});
