@@ -9,7 +9,19 @@ import { aksAuditLogs } from "./azure/diagnostics";
 import { azureFederatedCredentialSubject } from "./azure/federated-credentials";
 import { aksNoNodePublicIp } from "./azure/node-pools";
 import { roleAssignmentPolicies } from "./azure/role-assignments";
+import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
+import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
+import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
+import { podIdentityPolicies } from "./kubernetes/pod-identity";
+import { k8sRbacIdentityProtection, k8sRbacPrivilegedBindings } from "./kubernetes/rbac";
+import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
 import type { PackPolicy } from "./lib/metadata";
+import {
+  podIdentityBindingTargetInNamespace,
+  podIdentityResourceInTeamGroup,
+  podIdentitySelectorsNamespaced,
+} from "./stack/identity-isolation";
+import { teamNamespaceDefaultDeny } from "./stack/network";
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
 
@@ -25,4 +37,15 @@ export const policies: PackPolicy[] = [
   aksAuditLogs,
   ...roleAssignmentPolicies,
   azureFederatedCredentialSubject,
+  k8sNamespacePodSecurity,
+  k8sWorkloadPodSecurity,
+  k8sNoDefaultNamespace,
+  ...podIdentityPolicies,
+  k8sRbacPrivilegedBindings,
+  k8sRbacIdentityProtection,
+  k8sAdmissionPoliciesPresent,
+  podIdentitySelectorsNamespaced,
+  podIdentityBindingTargetInNamespace,
+  podIdentityResourceInTeamGroup,
+  teamNamespaceDefaultDeny,
 ];

@@ -320,12 +320,13 @@ export const aksAzurePolicyAddon: PackResourcePolicy = {
         args,
       );
       if (!requireAzurePolicy) return;
-      const profiles = j.entries(
+      const profiles = j.map(
         () => cluster.addonProfiles as Record<string, { enabled?: boolean }> | undefined,
       );
-      const azurePolicy = profiles.find(([key]) => key.toLowerCase() === "azurepolicy");
+      const azurePolicy = profiles.known.find(([key]) => key.toLowerCase() === "azurepolicy");
       if (!azurePolicy) {
-        if (!j.hasDeferred) j.report("addonProfiles.azurepolicy is missing: enable the Azure Policy add-on.");
+        if (profiles.complete)
+          j.report("addonProfiles.azurepolicy is missing: enable the Azure Policy add-on.");
         return;
       }
       j.check(() => azurePolicy[1].enabled !== true, `addonProfiles.${azurePolicy[0]}.enabled must be true.`);

@@ -46,36 +46,45 @@ export class Judge {
   }
 
   /**
-   * The known elements of a list (an absent list is empty). An unknown list or element is
-   * remembered and skipped, so that known elements beside it are still judged.
+   * The known elements of a list (an absent list is empty), and whether the list was complete. An
+   * unknown list or element is remembered and skipped, so that known elements beside it are still
+   * judged; `complete: false` tells a caller that "not found" cannot be decided yet.
    */
-  items<T>(list: () => readonly T[] | undefined | null): T[] {
+  list<T>(list: () => readonly T[] | undefined | null): { known: T[]; complete: boolean } {
     const whole = this.read(list);
-    if (whole === UNKNOWN || whole === undefined || whole === null) return [];
-    if (!Array.isArray(whole)) return [];
+    if (whole === UNKNOWN) return { known: [], complete: false };
+    if (whole === undefined || whole === null || !Array.isArray(whole)) return { known: [], complete: true };
     const known: T[] = [];
     for (let i = 0; i < whole.length; i++) {
       const item = this.read(() => whole[i]);
       if (item !== UNKNOWN) known.push(item);
     }
-    return known;
+    return { known, complete: known.length === whole.length };
   }
 
-  /** The known entries of a string map (labels, annotations, add-on profiles). */
-  entries<T>(map: () => Record<string, T> | undefined | null): [string, T][] {
+  /** The known elements of a list (see `list`). */
+  items<T>(list: () => readonly T[] | undefined | null): T[] {
+    return this.list(list).known;
+  }
+
+  /** The known entries of a string map (labels, annotations, add-on profiles), and completeness. */
+  map<T>(map: () => Record<string, T> | undefined | null): { known: [string, T][]; complete: boolean } {
     const whole = this.read(map);
-    if (whole === UNKNOWN || whole === undefined || whole === null || typeof whole !== "object") return [];
+    if (whole === UNKNOWN) return { known: [], complete: false };
+    if (whole === undefined || whole === null || typeof whole !== "object")
+      return { known: [], complete: true };
     const known: [string, T][] = [];
-    for (const key of Object.keys(whole)) {
+    const keys = Object.keys(whole);
+    for (const key of keys) {
       const value = this.read(() => whole[key]);
       if (value !== UNKNOWN) known.push([key, value]);
     }
-    return known;
+    return { known, complete: known.length === keys.length };
   }
 
-  /** Whether some check had to be deferred to `up`. */
-  get hasDeferred(): boolean {
-    return this.deferred !== undefined;
+  /** The known entries of a string map (see `map`). */
+  entries<T>(map: () => Record<string, T> | undefined | null): [string, T][] {
+    return this.map(map).known;
   }
 
   /** Rethrows the first unknown, so that the engine reports what could not be decided at preview. */

@@ -1,0 +1,345 @@
+/**
+ * aad-pod-identity objects and components. The CRDs decide who gets which Azure identity, so where
+ * they live and what they say is the core of S1-S3 and S6; MIC and NMI are judged by their flags,
+ * mounts and image.
+ */
+import type { PolicyConfigSchema } from "@pulumi/policy";
+import { validateResourceOfType } from "@pulumi/policy";
+import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
+import { configWithDefaults } from "../lib/config";
+import { Judge, judged, Props, UNKNOWN } from "../lib/judge";
+import {
+  identityNamespaceProperty,
+  namespaceOf,
+  podIdentityType,
+  validateTypeToken,
+} from "../lib/kubernetes";
+import { PackResourcePolicy, tags } from "../lib/metadata";
+import { podTemplateOf, validatePodTemplates } from "./workloads";
+
+const IDENTITY_KINDS = [
+  "AzureIdentity",
+  "AzureIdentityBinding",
+  "AzurePodIdentityException",
+  "AzureAssignedIdentity",
+];
+
+const placementConfig: PolicyConfigSchema = {
+  properties: {
+    forbiddenNamespaces: {
+      type: "array",
+      items: { type: "string" },
+      default: ["default", "kube-system", "kube-public", "kube-node-lease"],
+      description: "Namespaces where no aad-pod-identity object may live.",
+    },
+  },
+};
+
+export const podIdentityObjectsPlacement: PackResourcePolicy = {
+  name: "pod-identity-objects-placement",
+  description:
+    "AzureIdentity, AzureIdentityBinding, AzurePodIdentityException and AzureAssignedIdentity objects name an explicit namespace that is not `default` or a system namespace (identities in `default` are usable by bindings in any namespace).",
+  severity: "critical",
+  remediationSteps:
+    "Set `metadata.namespace` to the owning team's namespace (exceptions: the identity namespace).",
+  tags: tags(["S1", "S2", "S3"], ["4.6.3"]),
+  configSchema: placementConfig,
+  validateResource: IDENTITY_KINDS.map((kind) =>
+    validateTypeToken(podIdentityType(kind), (props, args, report) =>
+      judged(report, (j) => {
+        const { forbiddenNamespaces } = configWithDefaults<{ forbiddenNamespaces: string[] }>(
+          placementConfig,
+          args,
+        );
+        const namespace = namespaceOf(j, props);
+        if (namespace === undefined)
+          j.report(`${kind} ${args.name} has no metadata.namespace (it would land in "default").`);
+        else if (namespace !== UNKNOWN && forbiddenNamespaces.includes(namespace)) {
+          j.report(`${kind} ${args.name} is in the shared namespace ${JSON.stringify(namespace)}.`);
+        }
+      }),
+    ),
+  ),
+};
+
+export const podIdentityAzureIdentityType: PackResourcePolicy = {
+  name: "pod-identity-azure-identity-type",
+  description:
+    "Every AzureIdentity is a user-assigned managed identity (`type: 0`): types 1 and 2 are service principals whose secret or certificate sits in a Kubernetes Secret that NMI reads.",
+  severity: "high",
+  remediationSteps:
+    "Use `spec.type: 0` with `resourceID` and `clientID` of a user-assigned managed identity; remove `clientPassword`.",
+  tags: tags(["S3", "S5"]),
+  validateResource: validateTypeToken(podIdentityType("AzureIdentity"), (props, _args, report) =>
+    judged(report, (j) => {
+      j.check(
+        () => props.spec?.type !== undefined && props.spec.type !== 0 && props.spec.type !== "0",
+        () =>
+          `spec.type is ${JSON.stringify(props.spec?.type)}; only 0 (user-assigned managed identity) is allowed.`,
+      );
+      j.check(
+        () => props.spec?.clientPassword !== undefined,
+        "spec.clientPassword references a service-principal secret.",
+      );
+    }),
+  ),
+};
+
+const identityNamespaceConfig: PolicyConfigSchema = {
+  properties: { identityNamespace: identityNamespaceProperty },
+};
+
+export const podIdentityExceptionPlatformOnly: PackResourcePolicy = {
+  name: "pod-identity-exception-platform-only",
+  description:
+    "AzurePodIdentityException objects (pods matching them get raw node tokens from NMI without any validation) exist only in the platform's identity namespace, where no team can create pods.",
+  severity: "critical",
+  remediationSteps:
+    "Delete the exception; if the platform truly needs one, create it in the identity namespace, whose RBAC and admission policies admit platform principals only.",
+  tags: tags(["S6"]),
+  configSchema: identityNamespaceConfig,
+  validateResource: validateTypeToken(podIdentityType("AzurePodIdentityException"), (props, args, report) =>
+    judged(report, (j) => {
+      const { identityNamespace } = configWithDefaults<{ identityNamespace: string }>(
+        identityNamespaceConfig,
+        args,
+      );
+      j.check(
+        () => props.metadata?.namespace !== identityNamespace,
+        () =>
+          `AzurePodIdentityException ${args.name} is in ${JSON.stringify(props.metadata?.namespace ?? "default")}; only ${JSON.stringify(identityNamespace)} (platform-controlled) may hold exceptions.`,
+      );
+    }),
+  ),
+};
+
+export const podIdentityNoAssignedIdentityObjects: PackResourcePolicy = {
+  name: "pod-identity-no-assigned-identity-objects",
+  description:
+    "No stack declares AzureAssignedIdentity objects: MIC alone writes them, and NMI hands out a token for any pod an AzureAssignedIdentity names.",
+  severity: "critical",
+  remediationSteps:
+    "Remove the AzureAssignedIdentity; declare an AzureIdentity and AzureIdentityBinding in the team namespace instead.",
+  tags: tags(["S2", "S3"]),
+  validateResource: validateTypeToken(podIdentityType("AzureAssignedIdentity"), (_props, args, report) =>
+    report(`AzureAssignedIdentity ${args.name} is declared in the stack; only MIC may create these.`),
+  ),
+};
+
+/** Which aad-pod-identity component a container runs, from its image. */
+export function podIdentityComponentOf(image: string): "mic" | "nmi" | undefined {
+  const match = /aad-pod-identity\/(mic|nmi)(?:[:@]|$)/.exec(image);
+  return match ? (match[1] as "mic" | "nmi") : undefined;
+}
+
+/**
+ * Command-line flags (`--name=value`, `-name=value`, `--name value`, bare `--name` = "true").
+ * Go's flag package accepts one or two dashes.
+ */
+export function parseFlags(tokens: string[]): Map<string, string> {
+  const flags = new Map<string, string>();
+  for (let i = 0; i < tokens.length; i++) {
+    const match = /^--?([A-Za-z][\w.-]*)(?:=(.*))?$/.exec(tokens[i]);
+    if (!match) continue;
+    if (match[2] !== undefined) flags.set(match[1], match[2]);
+    else if (i + 1 < tokens.length && !tokens[i + 1].startsWith("-")) flags.set(match[1], tokens[++i]);
+    else flags.set(match[1], "true");
+  }
+  return flags;
+}
+
+/** `[major, minor, patch]` of a `v1.8.17`-style tag; undefined if it is not one. */
+export function versionOf(tag: string): [number, number, number] | undefined {
+  const match = /^v?(\d+)\.(\d+)\.(\d+)/.exec(tag);
+  return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
+}
+
+function olderThan(a: [number, number, number], b: [number, number, number]): boolean {
+  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
+  return false;
+}
+
+/** The tag of an image reference (`repo:tag`, `repo:tag@digest`); undefined for digest-only/untagged. */
+export function imageTag(image: string): string | undefined {
+  const withoutDigest = image.split("@")[0];
+  const lastSlash = withoutDigest.lastIndexOf("/");
+  const colon = withoutDigest.indexOf(":", lastSlash + 1);
+  return colon >= 0 ? withoutDigest.slice(colon + 1) : undefined;
+}
+
+const componentConfig: PolicyConfigSchema = {
+  properties: {
+    identityNamespace: identityNamespaceProperty,
+    minimumVersion: {
+      type: "string",
+      pattern: "^v?\\d+\\.\\d+\\.\\d+$",
+      default: "v1.8.13",
+      description:
+        "Oldest aad-pod-identity release allowed (v1.8.13 fixed the NMI token-path validation bypass GHSA-p82q-rxpm-hjpc).",
+    },
+    allowedImageRegistries: {
+      type: "array",
+      items: { type: "string" },
+      minItems: 1,
+      default: ["mcr.microsoft.com/oss/azure/aad-pod-identity/"],
+      description: "Image prefixes MIC and NMI may be pulled from.",
+    },
+  },
+};
+
+interface ComponentConfig {
+  identityNamespace: string;
+  minimumVersion: string;
+  allowedImageRegistries: string[];
+}
+
+function judgeComponent(
+  j: Judge,
+  component: "mic" | "nmi",
+  container: Props,
+  spec: Props,
+  where: string,
+  config: ComponentConfig,
+): void {
+  const image = j.read(() => container.image as string);
+  if (typeof image === "string") {
+    if (!config.allowedImageRegistries.some((prefix) => image.startsWith(prefix))) {
+      j.report(`${where}: image ${image} is not from ${config.allowedImageRegistries.join(", ")}.`);
+    }
+    const tag = imageTag(image);
+    const version = tag ? versionOf(tag) : undefined;
+    if (!version) j.report(`${where}: image ${image} has no version tag, so its release cannot be checked.`);
+    else if (olderThan(version, versionOf(config.minimumVersion)!)) {
+      j.report(`${where}: image ${image} is older than ${config.minimumVersion}.`);
+    }
+  }
+  const tokens = j.list(() => [
+    ...((container.command as string[]) ?? []),
+    ...((container.args as string[]) ?? []),
+  ]);
+  const flags = parseFlags(tokens.known);
+  const env = new Map(
+    j
+      .items(() => container.env as Props[] | undefined)
+      .map((e) => [j.read(() => e.name as string), j.read(() => e.value as string | undefined)]),
+  );
+  const namespaced = flags.get("forceNamespaced") === "true" || env.get("FORCENAMESPACED") === "true";
+  if (!namespaced && tokens.complete) {
+    j.report(
+      `${where}: ${component.toUpperCase()} does not run in namespaced mode (--forceNamespaced=true).`,
+    );
+  }
+  const requireFlag = (flag: string, why: string) => {
+    const value = flags.get(flag);
+    if (value === undefined && !tokens.complete) return;
+    if (value !== config.identityNamespace) {
+      j.report(
+        `${where}: --${flag} is ${JSON.stringify(value ?? "default (unset)")}, must be ${JSON.stringify(config.identityNamespace)}: ${why}.`,
+      );
+    }
+  };
+  if (component === "nmi") {
+    requireFlag("MICNamespace", "NMI trusts any mic-* ReplicaSet there with raw node tokens (S6)");
+    if (flags.get("allow-network-plugin-kubenet") === "true") {
+      j.report(`${where}: --allow-network-plugin-kubenet=true accepts kubenet's ARP-spoofing risk (S4).`);
+    }
+  } else {
+    requireFlag("leader-election-namespace", "MIC's leader lock must not live in a shared namespace");
+    const cloudConfig = flags.get("cloudconfig");
+    if (cloudConfig !== undefined && cloudConfig !== "") {
+      j.report(`${where}: --cloudconfig=${cloudConfig} makes MIC read the cluster credential file (S5).`);
+    }
+    for (const volume of j.items(() => spec.volumes as Props[] | undefined)) {
+      j.check(
+        () => volume.hostPath !== undefined,
+        () =>
+          `${where}: MIC mounts hostPath ${JSON.stringify(volume.hostPath?.path)} (azure.json holds the cluster credential, S5).`,
+      );
+    }
+  }
+}
+
+export const podIdentityComponentsHardened: PackResourcePolicy = {
+  name: "pod-identity-components-hardened",
+  description:
+    "MIC and NMI run in the identity namespace, in namespaced mode, with --MICNamespace and MIC's leader election in the identity namespace, NMI without the kubenet override, MIC without azure.json or any hostPath, from the allowed registry at v1.8.13 or newer.",
+  severity: "critical",
+  remediationSteps:
+    "Use the blueprint's PodIdentity component, or set on NMI `--forceNamespaced=true --MICNamespace=<identity ns> --allow-network-plugin-kubenet=false` and on MIC `--forceNamespaced=true --leader-election-namespace=<identity ns>` with its Azure context from environment variables (no --cloudconfig, no hostPath); image mcr.microsoft.com/oss/azure/aad-pod-identity/{mic,nmi}:v1.8.17.",
+  tags: tags(["S1", "S4", "S5", "S6"]),
+  configSchema: componentConfig,
+  validateResource: validatePodTemplates((kind, props, args, report) =>
+    judged(report, (j) => {
+      const config = configWithDefaults<ComponentConfig>(componentConfig, args);
+      const template = j.read(() => podTemplateOf(kind, props));
+      if (template === UNKNOWN || !template.spec) return;
+      const spec = template.spec;
+      const containers = j.items(() => spec.containers as Props[] | undefined);
+      let found = false;
+      for (const container of containers) {
+        const image = j.read(() => container.image as string);
+        const component = typeof image === "string" ? podIdentityComponentOf(image) : undefined;
+        if (!component) continue;
+        found = true;
+        judgeComponent(j, component, container, spec, `${kind} ${args.name}`, config);
+      }
+      if (!found) return;
+      const namespace = namespaceOf(j, props);
+      if (namespace !== UNKNOWN && namespace !== config.identityNamespace) {
+        j.report(
+          `${kind} ${args.name} runs aad-pod-identity in ${JSON.stringify(namespace ?? "default")}; it must run in ${JSON.stringify(config.identityNamespace)}.`,
+        );
+      }
+    }),
+  ),
+};
+
+export const podIdentityDeprecated: PackResourcePolicy = {
+  name: "pod-identity-deprecated",
+  description:
+    "aad-pod-identity (and the AKS pod-identity add-on) is deprecated and archived upstream: every AzureIdentity, MIC/NMI workload or enabled add-on is a reminder to migrate the team to Entra Workload Identity.",
+  severity: "low",
+  enforcementLevel: "advisory",
+  remediationSteps:
+    'Move the team to workload identity: a FederatedIdentityCredential with subject system:serviceaccount:<ns>:<sa>, the ServiceAccount annotated azure.workload.identity/client-id, pods labelled azure.workload.identity/use: "true".',
+  tags: tags(["S1", "S2", "S3", "S4", "S5", "S6"]),
+  validateResource: [
+    validateTypeToken(podIdentityType("AzureIdentity"), (_props, args, report) =>
+      report(
+        `AzureIdentity ${args.name} uses deprecated aad-pod-identity; migrate this identity to workload identity.`,
+      ),
+    ),
+    ...validatePodTemplates((kind, props, args, report) =>
+      judged(report, (j) => {
+        const template = j.read(() => podTemplateOf(kind, props));
+        if (template === UNKNOWN || !template.spec) return;
+        const spec = template.spec;
+        const images = j
+          .items(() => spec.containers as Props[] | undefined)
+          .map((c) => j.read(() => c.image as string));
+        if (images.some((image) => typeof image === "string" && podIdentityComponentOf(image))) {
+          report(
+            `${kind} ${args.name} runs deprecated aad-pod-identity; plan the move to workload identity.`,
+          );
+        }
+      }),
+    ),
+    validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
+      judged(report, (j) =>
+        j.check(
+          () => cluster.podIdentityProfile?.enabled === true,
+          "The AKS pod-identity add-on is deprecated; use workload identity.",
+        ),
+      ),
+    ),
+  ],
+};
+
+export const podIdentityPolicies: PackResourcePolicy[] = [
+  podIdentityObjectsPlacement,
+  podIdentityAzureIdentityType,
+  podIdentityExceptionPlatformOnly,
+  podIdentityNoAssignedIdentityObjects,
+  podIdentityComponentsHardened,
+  podIdentityDeprecated,
+];

@@ -1,0 +1,64 @@
+/**
+ * Every team namespace has a default-deny NetworkPolicy (ingress and egress), so a compromised pod
+ * reaches only what its team explicitly allowed (and not, say, NMI's port on the node).
+ */
+import type { PolicyResource } from "@pulumi/policy";
+import { Judge, judged, Props } from "../lib/judge";
+import { TEAM_LABEL } from "../lib/kubernetes";
+import { PackStackPolicy, tags } from "../lib/metadata";
+import { metadataEntry, metadataOf, namespacesByName } from "./stack-index";
+
+const NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+/** The directions (Ingress/Egress) a NetworkPolicy denies for every pod of its namespace. */
+export function deniedDirections(j: Judge, policy: PolicyResource): Set<string> {
+  const denied = new Set<string>();
+  const selector = j.read(() => policy.props.spec?.podSelector as Props | undefined);
+  if (typeof selector !== "object" || selector === null) return denied;
+  const selectsAll =
+    j.entries(() => selector.matchLabels as Record<string, string> | undefined).length === 0 &&
+    j.items(() => selector.matchExpressions as Props[] | undefined).length === 0;
+  if (!selectsAll) return denied;
+  const types = j.read(() => policy.props.spec?.policyTypes as string[] | undefined);
+  // Without policyTypes Kubernetes treats the policy as Ingress (plus Egress if it has egress rules).
+  const effective =
+    types === undefined ? ["Ingress"] : j.items(() => policy.props.spec?.policyTypes as string[]);
+  for (const type of effective) {
+    const rules = j.read(() => policy.props.spec?.[type.toLowerCase()] as Props[] | undefined);
+    if (rules === undefined || (Array.isArray(rules) && rules.length === 0)) denied.add(type);
+  }
+  return denied;
+}
+
+export const teamNamespaceDefaultDeny: PackStackPolicy = {
+  name: "team-namespace-default-deny",
+  description:
+    "Every team namespace (label aks-hardening.io/team) has NetworkPolicies with an empty podSelector that deny all ingress and all egress by default.",
+  severity: "high",
+  remediationSteps:
+    'Add a NetworkPolicy in the namespace with `podSelector: {}` and `policyTypes: ["Ingress", "Egress"]` and no rules, then allow the flows the team needs with further policies.',
+  tags: tags(["S4"], ["4.4.2"]),
+  validateStack: (args, report) =>
+    judged(report, (j) => {
+      const denied = new Map<string, Set<string>>();
+      for (const r of args.resources) {
+        if (r.type !== NETWORK_POLICY_TYPE) continue;
+        const namespace = metadataOf(j, r, "namespace") ?? "default";
+        if (typeof namespace !== "string") continue;
+        const set = denied.get(namespace) ?? new Set<string>();
+        deniedDirections(j, r).forEach((d) => set.add(d));
+        denied.set(namespace, set);
+      }
+      for (const [name, namespace] of namespacesByName(j, args.resources)) {
+        if (metadataEntry(j, namespace, "labels", TEAM_LABEL) === undefined) continue;
+        const directions = denied.get(name) ?? new Set();
+        const missing = ["Ingress", "Egress"].filter((d) => !directions.has(d));
+        if (missing.length > 0) {
+          j.report(
+            `Team namespace ${name} has no default-deny NetworkPolicy for ${missing.join(" and ")}.`,
+            namespace.urn,
+          );
+        }
+      }
+    }),
+};
