@@ -81,7 +81,8 @@ export interface TeamWorkloadArgs {
   runAsUser?: number;
   /**
    * Lets the container write its root filesystem. Default false (read-only root; write to
-   * `writablePaths`). Asking for it is allowed by PSA `restricted`, and flagged by the pack.
+   * `writablePaths`). PSA `restricted` does not require a read-only root, so asking for it keeps
+   * the pod admissible; it is a visible, reviewable line in the team's code.
    */
   writableRootFilesystem?: boolean;
   /** Paths that get a private `emptyDir`, writable even with a read-only root. Default `["/tmp"]`. */
