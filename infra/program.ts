@@ -91,14 +91,17 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
       ] as const,
   );
 
+  // MIC (standard mode) runs as the kubelet identity and needs its Azure context even before any
+  // team uses pod identity; the Azure rights above are only granted once one does.
+  const micInstalled = config.podIdentity.mode === "standard";
   new KubernetesHardening(settings.name, {
     provider: cluster.provider,
     platformGroupIds: config.platformGroupIds,
     podIdentity: config.podIdentity,
-    kubeletIdentity: standardMode
+    kubeletIdentity: micInstalled
       ? { clientId: cluster.kubeletIdentity.clientId, resourceId: cluster.kubeletIdentity.id }
       : undefined,
-    azure: standardMode
+    azure: micInstalled
       ? {
           subscriptionId: cluster.subscriptionId,
           nodeResourceGroup: cluster.nodeResourceGroup,
@@ -130,6 +133,13 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
 function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
   if (!config.existing)
     throw new Error("existing: missing - clusterMode `existing` needs existing.kubeconfig");
+  if (config.podIdentity.mode === "standard") {
+    // MIC needs the kubelet identity, node resource group and tenant of the cluster, which the
+    // existing-mode configuration does not carry (yet); refuse rather than install a broken MIC.
+    throw new Error(
+      'podIdentity.mode: "standard" - clusterMode existing cannot give MIC its Azure context (kubelet identity, node resource group, tenant); use mode "managed"',
+    );
+  }
   const kubeconfig = pulumi.secret(config.existing.kubeconfig);
   const provider = new k8s.Provider(`${config.cluster.name}-k8s`, { kubeconfig });
 

@@ -1,0 +1,62 @@
+/**
+ * The `local` stack (clusterMode `existing`): the program creates no Azure resource at all and
+ * hardens the cluster its (secret) kubeconfig points at, with the identities given by ID.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ofType, single } from "../../testing/recording-mocks";
+import { runStack, type StackRun } from "./whole-program";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+
+let run: StackRun;
+beforeAll(async () => {
+  // Managed mode: MIC (standard mode) needs Azure context that existing-mode config cannot carry yet;
+  // the program refuses that combination (last test).
+  run = await runStack("local", {
+    secrets: { "existing.kubeconfig": KUBECONFIG },
+    override: (project) => ({
+      ...project,
+      podIdentity: { ...(project.podIdentity as Record<string, unknown>), mode: "managed" },
+    }),
+  });
+});
+
+describe("stack local (existing mode)", () => {
+  it("registers no Azure resource and no Azure provider, and makes no invoke", () => {
+    expect(run.resources.length).toBeGreaterThan(5);
+    expect(run.resources.filter((r) => r.type.startsWith("azure-native:"))).toEqual([]);
+    expect(ofType(run.resources, "pulumi:providers:azure-native")).toEqual([]);
+    expect(run.invokes).toEqual([]);
+  });
+
+  it("hardens the cluster through one explicit provider built from the secret kubeconfig", () => {
+    const provider = single(run.resources, "pulumi:providers:kubernetes");
+    expect(provider.inputs.kubeconfig).toEqual({ [SECRET_SIG]: expect.any(String), value: KUBECONFIG });
+    const kubernetesResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+    expect(kubernetesResources.length).toBeGreaterThan(0);
+    for (const r of kubernetesResources) expect(r.provider?.startsWith(`${provider.urn}::`)).toBe(true);
+    single(run.resources, "aks-hardening:kubernetes:KubernetesHardening");
+  });
+
+  it("returns the given resource groups and identity client IDs, and the kubeconfig as a secret", async () => {
+    const teams = run.outputs.teams as Record<
+      string,
+      { resourceGroupId: string; identities: Record<string, { clientId: string; resourceId: string }> }
+    >;
+    expect(Object.keys(teams).sort()).toEqual(run.config.teams.map((t) => t.name).sort());
+    for (const team of run.config.teams) {
+      expect(teams[team.name].resourceGroupId).toBe(team.resourceGroupId);
+      for (const identity of team.identities) {
+        expect(teams[team.name].identities[identity.name]).toEqual(identity.existing);
+      }
+    }
+    expect(await pulumi.isSecret(run.programOutputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("refuses pod-identity standard mode with an error naming the key and value", async () => {
+    await expect(runStack("local", { secrets: { "existing.kubeconfig": KUBECONFIG } })).rejects.toThrow(
+      /podIdentity.mode: "standard" - clusterMode existing cannot give MIC its Azure context/,
+    );
+  });
+});

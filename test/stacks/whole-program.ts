@@ -1,0 +1,190 @@
+/**
+ * Runs the real program (`infra/program.ts` `main`) with a committed stack file's configuration,
+ * exactly as the offline plan does, and defines the assertions every `create`-mode stack must pass.
+ * Each stack has its own test file (one mock run per jest file: the Pulumi runtime is per process).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { join } from "path";
+import { readStackFile, type StackFileOptions } from "../../infra/config/stack-file";
+import { validateConfig } from "../../infra/config/validate";
+import type { BlueprintConfig } from "../../infra/config/types";
+import { main } from "../../infra/program";
+import { MOCK_SUBSCRIPTION_ID, mockInvoke } from "../../testing/computed-outputs";
+import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
+
+export interface StackRun {
+  config: BlueprintConfig;
+  resources: RecordedResource[];
+  outputs: Record<string, unknown>;
+  /** What `main` returned, before the engine resolved it (Outputs keep their secret flag). */
+  programOutputs: Record<string, unknown>;
+  /** Invoke tokens the program made. */
+  invokes: string[];
+}
+
+/** `aks-hardening:<key>` -> string, as the Pulumi CLI hands stack config to a program. */
+export function rawConfigOf(project: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(project).map(([key, value]) => [
+      `aks-hardening:${key}`,
+      typeof value === "string" ? value : JSON.stringify(value),
+    ]),
+  );
+}
+
+export interface RunStackOptions extends StackFileOptions {
+  /** Changes the stack file's project config before the run (a documented deviation). */
+  override?: (project: Record<string, unknown>) => Record<string, unknown>;
+}
+
+/** Runs the program for `stacks/Pulumi.<stack>.yaml`. */
+export async function runStack(stack: string, options: RunStackOptions = {}): Promise<StackRun> {
+  const fromFile = readStackFile(join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`), options);
+  const project = options.override ? options.override(fromFile) : fromFile;
+  const invokes: string[] = [];
+  let programOutputs: Record<string, unknown> = {};
+  const program = async () => (programOutputs = await main());
+  const { resources, result } = await runProgramUnderMocks(program, {
+    stack,
+    rawConfig: rawConfigOf(project),
+    call: (token, inputs) => {
+      invokes.push(token);
+      return mockInvoke(token, inputs);
+    },
+  });
+  return { config: validateConfig(project, stack), resources, outputs: result, programOutputs, invokes };
+}
+
+const RA = "azure-native:authorization:RoleAssignment";
+const MIO_GUID = "f1a07417-d97a-45cb-824c-7a7467783830";
+const VMC_GUID = "9980e02c-c2be-4d73-94e8-173b1dc7cf3c";
+
+/** Assertions every `create`-mode stack must pass; `run` is filled by the caller's `beforeAll`. */
+export function describeCreateStack(stack: string, run: () => StackRun): void {
+  const clusterName = () => run().config.cluster.name;
+  const rgId = (group: string) => `/subscriptions/${MOCK_SUBSCRIPTION_ID}/resourceGroups/${group}`;
+
+  describe(`stack ${stack} (create mode)`, () => {
+    it("builds the hardened cluster, its monitoring and the Kubernetes hardening", () => {
+      const { resources } = run();
+      const cluster = single(resources, "azure-native:containerservice:ManagedCluster");
+      expect(cluster.inputs).toMatchObject({
+        resourceName: clusterName(),
+        disableLocalAccounts: true,
+        enableRBAC: true,
+        aadProfile: { managed: true, enableAzureRBAC: true },
+        networkProfile: { networkPlugin: "azure", networkPluginMode: "overlay" },
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true } },
+        podIdentityProfile: { enabled: false },
+      });
+      expect(ofType(resources, "azure-native:monitor:ScheduledQueryRule")).toHaveLength(4);
+      single(resources, "aks-hardening:kubernetes:KubernetesHardening");
+    });
+
+    it("never exposes the API server to the whole internet", () => {
+      const access = single(run().resources, "azure-native:containerservice:ManagedCluster").inputs
+        .apiServerAccessProfile as { enablePrivateCluster: boolean; authorizedIPRanges?: string[] };
+      if (!access.enablePrivateCluster) {
+        expect(access.authorizedIPRanges?.length).toBeGreaterThan(0);
+        expect(access.authorizedIPRanges).not.toContain("0.0.0.0/0");
+      }
+    });
+
+    it("creates each team's resource group and one identity per declared workload", () => {
+      const { resources, config } = run();
+      for (const team of config.teams) {
+        single(resources, "azure-native:resources:ResourceGroup", `${clusterName()}-${team.name}-rg`);
+        for (const identity of team.identities) {
+          single(
+            resources,
+            "azure-native:managedidentity:UserAssignedIdentity",
+            `${clusterName()}-${team.name}-${identity.name}-identity`,
+          );
+        }
+      }
+    });
+
+    it("scopes every workload grant to its team's resource group and MIC's grants to single identities", () => {
+      const { resources, config } = run();
+      const grants = ofType(resources, RA);
+      for (const ra of grants) {
+        const scope = String(ra.inputs.scope);
+        expect(scope).not.toMatch(/^\/subscriptions\/[^/]+\/?$/);
+        expect(ra.inputs.principalType).toBe("ServicePrincipal");
+        if (String(ra.inputs.roleDefinitionId).endsWith(MIO_GUID)) {
+          expect(scope).toMatch(/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/);
+        } else if (String(ra.inputs.roleDefinitionId).endsWith(VMC_GUID)) {
+          expect(scope).toBe(rgId(`rg-${clusterName()}-nodes`));
+        } else {
+          const team = config.teams.find((t) => ra.name.startsWith(`${clusterName()}-${t.name}-`));
+          expect(team).toBeDefined();
+          expect(scope).toBe(rgId(`rg-${clusterName()}-${team?.name}`));
+        }
+      }
+      const declared = config.teams.flatMap((t) => t.identities.flatMap((i) => i.roles)).length;
+      const podIdentityIdentities = config.teams
+        .filter((t) => t.identityMode === "pod-identity")
+        .flatMap((t) => t.identities).length;
+      const standard = config.podIdentity.mode === "standard" && podIdentityIdentities > 0;
+      // Workload roles + control plane on kubelet + (standard mode) MIC per identity + VM Contributor.
+      expect(grants).toHaveLength(declared + 1 + (standard ? podIdentityIdentities + 1 : 0));
+    });
+
+    it("federates exactly the workload-identity teams' identities with their ServiceAccounts", () => {
+      const { resources, config } = run();
+      const expected = config.teams
+        .filter((t) => t.identityMode === "workload-identity")
+        .flatMap((t) => t.identities.map((i) => `system:serviceaccount:${i.namespace}:${i.serviceAccount}`));
+      const subjects = ofType(resources, "azure-native:managedidentity:FederatedIdentityCredential").map(
+        (f) => f.inputs.subject,
+      );
+      expect(expected.length).toBeGreaterThan(0);
+      expect(subjects.sort()).toEqual(expected.sort());
+    });
+
+    it("uses only explicit providers: Azure for Azure resources, the cluster's for Kubernetes", () => {
+      const { resources } = run();
+      const azure = single(resources, "pulumi:providers:azure-native");
+      const kubernetes = single(resources, "pulumi:providers:kubernetes");
+      const azureResources = resources.filter((r) => r.type.startsWith("azure-native:"));
+      const kubernetesResources = resources.filter((r) => r.type.startsWith("kubernetes:"));
+      expect(kubernetesResources.length).toBeGreaterThan(0);
+      for (const r of azureResources) expect(r.provider?.startsWith(`${azure.urn}::`)).toBe(true);
+      for (const r of kubernetesResources) expect(r.provider?.startsWith(`${kubernetes.urn}::`)).toBe(true);
+    });
+
+    it("makes only the user-credentials invoke", () => {
+      expect([...new Set(run().invokes)]).toEqual([
+        "azure-native:containerservice:listManagedClusterUserCredentials",
+      ]);
+    });
+
+    it("returns cluster, OIDC issuer, per-team resource groups and identity client IDs", () => {
+      const { outputs, config, resources } = run();
+      expect(outputs).toMatchObject({ clusterMode: "create", clusterName: clusterName() });
+      expect(String(outputs.oidcIssuerUrl)).toMatch(/^https:\/\//);
+      const teams = outputs.teams as Record<
+        string,
+        { resourceGroupId: string; identities: Record<string, { clientId: string }> }
+      >;
+      expect(Object.keys(teams).sort()).toEqual(config.teams.map((t) => t.name).sort());
+      for (const team of config.teams) {
+        expect(teams[team.name].resourceGroupId).toBe(rgId(`rg-${clusterName()}-${team.name}`));
+        for (const identity of team.identities) {
+          const created = single(
+            resources,
+            "azure-native:managedidentity:UserAssignedIdentity",
+            `${clusterName()}-${team.name}-${identity.name}-identity`,
+          );
+          expect(teams[team.name].identities[identity.name].clientId).toBe(created.outputs.clientId);
+        }
+      }
+      expect(typeof outputs.kubeconfig).toBe("string");
+    });
+
+    it("exports the kubeconfig as a secret", async () => {
+      expect(await pulumi.isSecret(run().programOutputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+    });
+  });
+}
