@@ -66,6 +66,27 @@ export function validCreateConfig(): RawConfig {
   };
 }
 
+/** Only the keys without a default: everything else is left to the documented defaults. */
+export function minimalCreateConfig(): RawConfig {
+  return {
+    cluster: {
+      name: "aksh",
+      location: "westeurope",
+      kubernetesVersion: "1.33",
+      authorizedIpRanges: ["203.0.113.0/24"],
+      adminGroupIds: [GUID.admins],
+    },
+    teams: [
+      {
+        name: "team-a",
+        developerGroupIds: [GUID.teamA],
+        namespaces: ["team-a"],
+        identities: [{ name: "app", namespace: "team-a" }],
+      },
+    ],
+  };
+}
+
 export const resourceGroupId = (team: string) =>
   `/subscriptions/${GUID.subscription}/resourceGroups/rg-${team}`;
 export const identityResourceId = (team: string, name: string) =>

@@ -7,7 +7,7 @@ import { join } from "path";
 import { parse } from "yaml";
 import { readStackFile } from "../../infra/config/stack-file";
 import { CONFIG_KEYS, configKeyPaths, validateConfig } from "../../infra/config/validate";
-import { GUID } from "./fixtures";
+import { minimalCreateConfig } from "./fixtures";
 
 const root = join(__dirname, "..", "..");
 const project = parse(readFileSync(join(root, "Pulumi.yaml"), "utf8")) as {
@@ -59,16 +59,7 @@ describe("Pulumi.yaml", () => {
   });
 
   it("has defaults that change nothing: the CLI applying them gives the validator's own result", () => {
-    const minimal = {
-      cluster: {
-        name: "aksh",
-        location: "westeurope",
-        kubernetesVersion: "1.33",
-        authorizedIpRanges: ["203.0.113.0/24"],
-        adminGroupIds: [GUID.admins],
-      },
-      teams: [{ name: "team-a", developerGroupIds: [GUID.teamA], namespaces: ["team-a"] }],
-    };
+    const minimal = minimalCreateConfig();
     const defaults = Object.fromEntries(
       Object.entries(declared)
         .filter(([, d]) => d.default !== undefined)

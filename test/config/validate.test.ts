@@ -9,6 +9,7 @@ import { validateConfig } from "../../infra/config/validate";
 import {
   GUID,
   identityResourceId,
+  minimalCreateConfig,
   mutated,
   problemsOf,
   resourceGroupId,
@@ -806,23 +807,7 @@ describe("validateConfig: every problem at once", () => {
 });
 
 describe("validateConfig: defaults", () => {
-  const minimal = {
-    cluster: {
-      name: "aksh",
-      location: "westeurope",
-      kubernetesVersion: "1.33",
-      authorizedIpRanges: ["203.0.113.0/24"],
-      adminGroupIds: [GUID.admins],
-    },
-    teams: [
-      {
-        name: "team-a",
-        developerGroupIds: [GUID.teamA],
-        namespaces: ["team-a"],
-        identities: [{ name: "app", namespace: "team-a" }],
-      },
-    ],
-  };
+  const minimal = minimalCreateConfig();
   const config = validateConfig(minimal, "dev");
 
   it("fills every documented top-level default", () => {
