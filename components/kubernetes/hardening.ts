@@ -49,9 +49,10 @@ export class KubernetesHardening extends pulumi.ComponentResource {
   readonly admissionPolicyNames: string[];
 
   constructor(name: string, rawArgs: KubernetesHardeningArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("aks-hardening:kubernetes:KubernetesHardening", name, {}, opts);
-    // Throws (naming the key and value) before anything is registered.
+    // Validate first: a bad argument throws (naming the key and value) before anything, not even
+    // this component, is registered.
     const args = resolveHardeningArgs(rawArgs);
+    super("aks-hardening:kubernetes:KubernetesHardening", name, {}, opts);
     const provider = args.provider;
     const child = { parent: this, provider };
 

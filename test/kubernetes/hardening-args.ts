@@ -2,6 +2,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import type { KubernetesHardeningArgs } from "../../components/kubernetes/hardening-args";
 import {
+  DEPLOYER_USER,
   IDENTITY_NS,
   PLATFORM_GROUP,
   RG_A,
@@ -23,6 +24,8 @@ export function hardeningArgs(mode: "standard" | "managed"): KubernetesHardening
   return {
     provider,
     platformGroupIds: [PLATFORM_GROUP],
+    // The principal running `pulumi up` is a user, not a platform-group member (see the README).
+    platformUsers: [DEPLOYER_USER.username],
     podIdentity: { namespace: IDENTITY_NS, mode, version: VERSION },
     kubeletIdentity: {
       clientId: KUBELET_CLIENT_ID,

@@ -1,0 +1,192 @@
+/**
+ * `resolveHardeningArgs`: defaults, and one mutation per rule of a valid argument set, each failing
+ * with the key and the bad value named. Also: a bad argument registers nothing.
+ */
+import {
+  DEFAULT_POD_SECURITY_VERSION,
+  HardeningArgsError,
+  KubernetesHardening,
+  isSupportedPodIdentityVersion,
+  resolveHardeningArgs,
+} from "../../components/kubernetes";
+import type { KubernetesHardeningArgs } from "../../components/kubernetes/hardening-args";
+import { runProgramUnderMocks } from "../../testing/recording-mocks";
+import { PLATFORM_GROUP } from "./fixtures";
+import { hardeningArgs } from "./hardening-args";
+
+// Building args creates a k8s.Provider, which needs the mock runtime.
+let valid: () => KubernetesHardeningArgs;
+beforeAll(async () => {
+  await runProgramUnderMocks(() => {
+    const args = hardeningArgs("standard");
+    valid = () => ({ ...args, teams: args.teams.map((t) => ({ ...t, identities: [...t.identities] })) });
+  });
+});
+
+function problemsOf(mutate: (a: KubernetesHardeningArgs) => void): { key: string; value: unknown }[] {
+  const args = valid();
+  mutate(args);
+  try {
+    resolveHardeningArgs(args);
+  } catch (e) {
+    expect(e).toBeInstanceOf(HardeningArgsError);
+    return (e as HardeningArgsError).problems.map(({ key, value }) => ({ key, value }));
+  }
+  return [];
+}
+
+describe("resolveHardeningArgs", () => {
+  it("accepts the valid fixture and fills the defaults", () => {
+    const resolved = resolveHardeningArgs(valid());
+    expect(resolved.podSecurityVersion).toBe(DEFAULT_POD_SECURITY_VERSION);
+    expect(resolved.privilegedNamespaces).toEqual(
+      expect.arrayContaining(["kube-system", "aad-pod-identity"]),
+    );
+    expect(resolved.teamNamespaceLimits.quota["requests.cpu"]).toBeDefined();
+  });
+
+  it.each<[string, (a: KubernetesHardeningArgs) => void, { key: string; value: unknown }]>([
+    [
+      "identity namespace default",
+      (a) => (a.podIdentity = { ...a.podIdentity, namespace: "default" }),
+      { key: "podIdentity.namespace", value: "default" },
+    ],
+    [
+      "identity namespace kube-system",
+      (a) => (a.podIdentity = { ...a.podIdentity, namespace: "kube-system" }),
+      { key: "podIdentity.namespace", value: "kube-system" },
+    ],
+    [
+      "identity namespace = a team namespace",
+      (a) => (a.podIdentity = { ...a.podIdentity, namespace: "team-b" }),
+      { key: "teams[1].namespaces[0]", value: "team-b" },
+    ],
+    [
+      "version with the NMI bypass",
+      (a) => (a.podIdentity = { ...a.podIdentity, version: "v1.8.12" }),
+      { key: "podIdentity.version", value: "v1.8.12" },
+    ],
+    [
+      "version not a tag",
+      (a) => (a.podIdentity = { ...a.podIdentity, version: "latest" }),
+      { key: "podIdentity.version", value: "latest" },
+    ],
+    [
+      "unknown mode",
+      (a) => (a.podIdentity = { ...a.podIdentity, mode: "legacy" as never }),
+      { key: "podIdentity.mode", value: "legacy" },
+    ],
+    [
+      "standard mode without kubelet identity",
+      (a) => delete a.kubeletIdentity,
+      { key: "kubeletIdentity", value: undefined },
+    ],
+    ["no platform group", (a) => (a.platformGroupIds = []), { key: "platformGroupIds", value: [] }],
+    [
+      "platform group not a GUID",
+      (a) => (a.platformGroupIds = ["admins"]),
+      { key: "platformGroupIds[0]", value: "admins" },
+    ],
+    [
+      "team group is a platform group",
+      (a) => (a.teams[1] = { ...a.teams[1], developerGroupIds: [PLATFORM_GROUP] }),
+      { key: "teams[1].developerGroupIds[0]", value: PLATFORM_GROUP },
+    ],
+    [
+      "namespace owned by two teams",
+      (a) => (a.teams[1] = { ...a.teams[1], namespaces: ["team-a"], identities: [] }),
+      { key: "teams[1].namespaces[0]", value: "team-a" },
+    ],
+    [
+      "team namespace default",
+      (a) => (a.teams[1] = { ...a.teams[1], namespaces: ["default"], identities: [] }),
+      { key: "teams[1].namespaces[0]", value: "default" },
+    ],
+    [
+      "identity in another team's namespace",
+      (a) => (a.teams[1].identities[0] = { ...a.teams[1].identities[0], namespace: "team-a" }),
+      { key: "teams[1].identities[0].namespace", value: "team-a" },
+    ],
+    [
+      "duplicate identity (same selector)",
+      (a) => a.teams[1].identities.push({ ...a.teams[1].identities[0] }),
+      { key: "teams[1].identities[1].name", value: "web" },
+    ],
+    [
+      "identity name with a dot (would break selector ownership)",
+      (a) => (a.teams[1].identities[0] = { ...a.teams[1].identities[0], name: "team-a.web" }),
+      { key: "teams[1].identities[0].name", value: "team-a.web" },
+    ],
+    [
+      "resource group ID malformed",
+      (a) => (a.teams[0] = { ...a.teams[0], resourceGroupId: "rg-aks-team-a" }),
+      { key: "teams[0].resourceGroupId", value: "rg-aks-team-a" },
+    ],
+    [
+      "PSA version not pinned",
+      (a) => (a.podSecurityVersion = "latest"),
+      { key: "podSecurityVersion", value: "latest" },
+    ],
+    [
+      "default listed as privileged",
+      (a) => (a.privilegedNamespaces = ["kube-system", "default"]),
+      { key: "privilegedNamespaces[1]", value: "default" },
+    ],
+    [
+      "team namespace listed as privileged",
+      (a) => (a.privilegedNamespaces = ["team-c"]),
+      { key: "teams[2].namespaces[0]", value: "team-c" },
+    ],
+    [
+      "service account as platform user",
+      (a) => (a.platformUsers = ["system:serviceaccount:ci:deployer"]),
+      { key: "platformUsers[0]", value: "system:serviceaccount:ci:deployer" },
+    ],
+    [
+      "team without groups",
+      (a) => (a.teams[0] = { ...a.teams[0], developerGroupIds: [] }),
+      { key: "teams[0].developerGroupIds", value: [] },
+    ],
+  ])("refuses %s", (_name, mutate, expected) => {
+    expect(problemsOf(mutate)).toContainEqual(expected);
+  });
+
+  it("names the key and the value in the message", () => {
+    const args = valid();
+    args.podIdentity = { ...args.podIdentity, namespace: "default" };
+    expect(() => resolveHardeningArgs(args)).toThrow(/podIdentity\.namespace: .*\(got "default"\)/);
+  });
+
+  it("version floor is v1.8.13", () => {
+    expect(["v1.8.13", "v1.8.17", "v1.9.0", "v2.0.0"].map(isSupportedPodIdentityVersion)).toEqual([
+      true,
+      true,
+      true,
+      true,
+    ]);
+    expect(["v1.8.12", "v1.7.99", "1.8.17", "v1.8"].map(isSupportedPodIdentityVersion)).toEqual([
+      false,
+      false,
+      false,
+      false,
+    ]);
+  });
+
+  it("a bad argument throws before anything (not even the component) is registered", async () => {
+    const { resources, result } = await runProgramUnderMocks(() => {
+      const args = hardeningArgs("standard");
+      args.teams[0] = { ...args.teams[0], namespaces: ["default"], identities: [] };
+      try {
+        new KubernetesHardening("k8s", args);
+        return "constructed";
+      } catch (e) {
+        return String(e);
+      }
+    });
+    expect(result).toMatch(/teams\[0\]\.namespaces\[0\]: .*\(got "default"\)/);
+    const ours = resources.filter(
+      (r) => r.type.startsWith("aks-hardening:") || r.type.startsWith("kubernetes:"),
+    );
+    expect(ours).toEqual([]);
+  });
+});
