@@ -2,14 +2,18 @@
  * The team example (examples/team-app) run as a whole program under mocks, its platform stack
  * replaced by a mocked StackReference that serves contracts built by the real builder.
  */
+import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { toEvaluated } from "../../cli/resources";
 import { getTeamContract } from "../../components/team/stack-reference";
 import { checkRestrictedPodSpec } from "../../components/team/psa-restricted";
 import type { TeamContractData } from "../../components/team/contract";
 import { main } from "../../examples/team-app/app";
+import { evaluatePolicies } from "../../policy-pack/evaluate";
+import type { PolicyViolation } from "../../policy-pack/evaluate";
 import { ofType, runProgramUnderMocks, single } from "../../testing/recording-mocks";
 import type { MockRunResult, RecordedResource } from "../../testing/recording-mocks";
-import { TEAM_A, TEAM_B, contractOf, switched } from "./fixtures";
+import { TEAM_A, TEAM_B, TEAM_KUBECONFIG, contractOf, switched } from "./fixtures";
 
 const PLATFORM_STACK = "acme/aks-hardening/prod";
 
@@ -25,9 +29,21 @@ const STACKS = {
 
 type Run = MockRunResult<Record<string, unknown>>;
 
-/** Runs the example as `stack`, with the platform stack exporting `contracts`. */
-function runExample(stack: keyof typeof STACKS, contracts: Record<string, unknown>): Promise<Run> {
-  return runProgramUnderMocks(main, {
+/**
+ * Runs the example as `stack`, with the platform stack exporting `contracts`; `extra` adds
+ * resources of the team's own next to it.
+ */
+function runExample(
+  stack: keyof typeof STACKS,
+  contracts: Record<string, unknown>,
+  extra?: () => void,
+): Promise<Run> {
+  const program = async () => {
+    const outputs = await main();
+    extra?.();
+    return outputs;
+  };
+  return runProgramUnderMocks(program, {
     project: "team-app",
     stack,
     config: { platformStack: PLATFORM_STACK, ...STACKS[stack] },
@@ -57,10 +73,44 @@ function withoutWiring(deployment: Json): Json {
 const k8sResources = (run: Run): RecordedResource[] =>
   run.resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:"));
 
+/** What a team might write by hand instead of using `TeamWorkload` (S4: sniff NMI traffic). */
+function rawInsecureDeployment(): void {
+  const provider = new k8s.Provider("raw-k8s", { kubeconfig: TEAM_KUBECONFIG });
+  new k8s.apps.v1.Deployment(
+    "raw-sniffer",
+    {
+      metadata: { name: "sniffer", namespace: "orders" },
+      spec: {
+        selector: { matchLabels: { app: "sniffer" } },
+        template: {
+          metadata: { labels: { app: "sniffer" } },
+          spec: {
+            hostNetwork: true,
+            containers: [
+              {
+                name: "tcpdump",
+                image: "acrteama.azurecr.io/tcpdump:4.99",
+                securityContext: { privileged: true, capabilities: { add: ["NET_ADMIN", "NET_RAW"] } },
+              },
+            ],
+          },
+        },
+      },
+    },
+    { provider },
+  );
+}
+
+const mandatory = (violations: PolicyViolation[]) =>
+  violations.filter((v) => v.enforcementLevel === "mandatory");
+const describeViolations = (violations: PolicyViolation[]) =>
+  violations.map((v) => `${v.policyName} on ${v.resourceName ?? "stack"}: ${v.message}`);
+
 describe("examples/team-app under mocks", () => {
   let teamA: Run; // pod identity
   let teamB: Run; // workload identity
   let teamASwitched: Run; // team a, moved to workload identity by the platform
+  let teamAWithRaw: Run; // team a, plus a hand-written insecure Deployment
 
   beforeAll(async () => {
     teamA = await runExample("team-a", platformContracts);
@@ -69,6 +119,7 @@ describe("examples/team-app under mocks", () => {
       ...platformContracts,
       "team-a": contractOf(switched(TEAM_A)),
     });
+    teamAWithRaw = await runExample("team-a", platformContracts, rawInsecureDeployment);
   });
 
   it("builds for both teams from the mocked platform StackReference", () => {
@@ -177,5 +228,21 @@ describe("examples/team-app under mocks", () => {
       },
     );
     expect(result).toEqual({ secret: true, namespaces: ["orders"] });
+  });
+
+  // The policy pack judges a team's stack like any other.
+  it("passes the policy pack with no mandatory violation, for both identity modes", async () => {
+    for (const run of [teamA, teamB, teamASwitched]) {
+      expect(describeViolations(mandatory(await evaluatePolicies(toEvaluated(run.resources))))).toEqual([]);
+    }
+  });
+
+  it("has a raw insecure Deployment added to the stack refused by the pack, naming the policy", async () => {
+    const violations = mandatory(await evaluatePolicies(toEvaluated(teamAWithRaw.resources)));
+    const refused = violations.filter((v) => v.resourceName === "raw-sniffer");
+    expect(refused.map((v) => v.policyName)).toContain("k8s-workload-pod-security");
+    expect(refused.map((v) => v.message).join("\n")).toMatch(/hostNetwork is true/);
+    // ... and nothing else in the stack changed its verdict.
+    expect(violations.filter((v) => v.resourceName !== "raw-sniffer")).toEqual([]);
   });
 });
