@@ -213,10 +213,13 @@ function judgeComponent(
       j.report(`${where}: image ${image} is older than ${config.minimumVersion}.`);
     }
   }
-  const tokens = j.list(() => [
-    ...((container.command as string[]) ?? []),
-    ...((container.args as string[]) ?? []),
-  ]);
+  const command = j.list(() => container.command as string[] | undefined);
+  const commandArgs = j.list(() => container.args as string[] | undefined);
+  // Unknown tokens are skipped; "flag missing" is only decided when every token is known.
+  const tokens = {
+    known: [...command.known, ...commandArgs.known],
+    complete: command.complete && commandArgs.complete,
+  };
   const flags = parseFlags(tokens.known);
   const env = new Map(
     j

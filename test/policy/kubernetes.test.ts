@@ -1,0 +1,880 @@
+/**
+ * Kubernetes and stack-wide policies, judged against one small hardened "world" (a team namespace
+ * with its identity, binding, workload, RBAC and network policy; the identity namespace with MIC,
+ * NMI and an exception; the admission policies), then one mutation per case.
+ */
+import type { EvaluatedResource } from "../../policy-pack/evaluate";
+import { byName, describePolicy, k8s, Props, UNKNOWN } from "./harness";
+
+const PLATFORM_GROUP = "30ad0ca3-cc4a-49af-b234-677d4f218dbc";
+const TEAM_GROUP = "5754ec6f-95a4-4ad1-a1a1-dc14d0d3a2f6";
+const SUB = "/subscriptions/00000000-0000-0000-0000-000000000000";
+const PAYMENTS_RG = `${SUB}/resourceGroups/rg-aks-payments`;
+const CATALOG_RG = `${SUB}/resourceGroups/rg-aks-catalog`;
+const IDS = "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/";
+
+const psa = (level: string) => ({
+  "pod-security.kubernetes.io/enforce": level,
+  "pod-security.kubernetes.io/enforce-version": "v1.33",
+  "pod-security.kubernetes.io/audit": level,
+  "pod-security.kubernetes.io/warn": level,
+});
+
+function teamNamespace(name: string, team: string, rg: string): EvaluatedResource {
+  return k8s("core/v1", "Namespace", `ns-${name}`, {
+    metadata: {
+      name,
+      labels: { ...psa("restricted"), "aks-hardening.io/team": team },
+      annotations: { "aks-hardening.io/azure-resource-group-id": rg },
+    },
+  });
+}
+
+function restrictedPod(labels: Record<string, string>): Props {
+  return {
+    metadata: { labels },
+    spec: {
+      serviceAccountName: "api",
+      securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
+      containers: [
+        {
+          name: "api",
+          image: "example.azurecr.io/payments/api:1.4.2",
+          securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+        },
+      ],
+    },
+  };
+}
+
+function mic(): Props {
+  return {
+    metadata: { name: "mic", namespace: "aad-pod-identity" },
+    spec: {
+      template: {
+        metadata: { labels: { app: "mic" } },
+        spec: {
+          containers: [
+            {
+              name: "mic",
+              image: "mcr.microsoft.com/oss/azure/aad-pod-identity/mic:v1.8.17",
+              args: [
+                "--forceNamespaced=true",
+                "--leader-election-namespace=aad-pod-identity",
+                "--immutable-user-msis=abc",
+              ],
+              env: [{ name: "FORCENAMESPACED", value: "true" }],
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+function nmi(): Props {
+  return {
+    metadata: { name: "nmi", namespace: "aad-pod-identity" },
+    spec: {
+      template: {
+        metadata: { labels: { app: "nmi" } },
+        spec: {
+          hostNetwork: true,
+          volumes: [{ name: "iptableslock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } }],
+          containers: [
+            {
+              name: "nmi",
+              image: "mcr.microsoft.com/oss/azure/aad-pod-identity/nmi:v1.8.17",
+              args: [
+                "--operation-mode=standard",
+                "--forceNamespaced=true",
+                "--MICNamespace=aad-pod-identity",
+                "--allow-network-plugin-kubenet=false",
+              ],
+              securityContext: {
+                runAsUser: 0,
+                capabilities: { add: ["NET_ADMIN", "NET_RAW"], drop: ["ALL"] },
+              },
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+const rbac = "rbac.authorization.k8s.io/v1";
+const group = (name: string) => ({ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name });
+
+/** A hardened cluster's objects, as the blueprint (or a careful team) declares them. */
+function world(): EvaluatedResource[] {
+  return [
+    teamNamespace("payments", "payments", PAYMENTS_RG),
+    teamNamespace("catalog", "catalog", CATALOG_RG),
+    k8s("core/v1", "Namespace", "ns-identity", {
+      metadata: { name: "aad-pod-identity", labels: psa("privileged") },
+    }),
+    ...["payments", "catalog"].map((ns) =>
+      k8s("networking.k8s.io/v1", "NetworkPolicy", `deny-${ns}`, {
+        metadata: { name: "default-deny", namespace: ns },
+        spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
+      }),
+    ),
+    k8s("aadpodidentity.k8s.io/v1", "AzureIdentity", "payments-api", {
+      metadata: { name: "payments-api", namespace: "payments" },
+      spec: { type: 0, resourceID: `${PAYMENTS_RG}${IDS}payments-api`, clientID: "c1" },
+    }),
+    k8s("aadpodidentity.k8s.io/v1", "AzureIdentityBinding", "payments-api-binding", {
+      metadata: { name: "payments-api-binding", namespace: "payments" },
+      spec: { azureIdentity: "payments-api", selector: "payments.payments-api" },
+    }),
+    k8s("aadpodidentity.k8s.io/v1", "AzurePodIdentityException", "mic-exception", {
+      metadata: { name: "mic-exception", namespace: "aad-pod-identity" },
+      spec: { podLabels: { app: "mic", component: "mic" } },
+    }),
+    k8s("apps/v1", "Deployment", "api", {
+      metadata: { name: "api", namespace: "payments" },
+      spec: { template: restrictedPod({ app: "api", aadpodidbinding: "payments.payments-api" }) },
+    }),
+    k8s("apps/v1", "Deployment", "mic", mic()),
+    k8s("apps/v1", "DaemonSet", "nmi", nmi()),
+    k8s(rbac, "Role", "team-dev-role", {
+      metadata: { name: "team-dev", namespace: "payments" },
+      rules: [
+        { apiGroups: [""], resources: ["pods", "secrets"], verbs: ["get", "list", "create", "delete"] },
+        { apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] },
+        { apiGroups: ["aadpodidentity.k8s.io"], resources: ["azureidentities"], verbs: ["get", "list"] },
+      ],
+    }),
+    k8s(rbac, "RoleBinding", "team-dev-binding", {
+      metadata: { name: "team-dev", namespace: "payments" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "team-dev" },
+      subjects: [group(TEAM_GROUP)],
+    }),
+    k8s(rbac, "ClusterRole", "mic-role", {
+      metadata: { name: "aad-pod-identity-mic" },
+      rules: [
+        {
+          apiGroups: ["aadpodidentity.k8s.io"],
+          resources: ["azureassignedidentities"],
+          verbs: ["get", "create", "delete"],
+        },
+      ],
+    }),
+    k8s(rbac, "ClusterRoleBinding", "mic-binding", {
+      metadata: { name: "aad-pod-identity-mic" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "aad-pod-identity-mic" },
+      subjects: [{ kind: "ServiceAccount", name: "mic", namespace: "aad-pod-identity" }],
+    }),
+    k8s(rbac, "ClusterRoleBinding", "platform-admins", {
+      metadata: { name: "platform-admins" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [group(PLATFORM_GROUP)],
+    }),
+    k8s("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "vap", {
+      metadata: { name: "aks-hardening-azure-identity-scope" },
+      spec: { validations: [{ expression: "true" }] },
+    }),
+    k8s("admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "vap-binding", {
+      metadata: { name: "aks-hardening-azure-identity-scope" },
+      spec: { policyName: "aks-hardening-azure-identity-scope", validationActions: ["Deny"] },
+    }),
+  ];
+}
+
+const platform = { platformGroups: [PLATFORM_GROUP] };
+const podSpec = (rs: EvaluatedResource[]) => byName(rs, "api").spec.template.spec;
+const container = (rs: EvaluatedResource[]) => podSpec(rs).containers[0];
+const args = (rs: EvaluatedResource[], name: "mic" | "nmi") =>
+  byName(rs, name).spec.template.spec.containers[0].args as string[];
+const replaceArg = (rs: EvaluatedResource[], name: "mic" | "nmi", prefix: string, value?: string) => {
+  const list = args(rs, name);
+  const i = list.findIndex((a) => a.startsWith(prefix));
+  if (value === undefined) list.splice(i, 1);
+  else list[i] = value;
+};
+
+describePolicy({
+  policy: "k8s-namespace-pod-security",
+  fixture: world,
+  mutations: [
+    {
+      name: "team namespace without PSA labels",
+      mutate: (rs) =>
+        void (byName(rs, "ns-payments").metadata.labels = { "aks-hardening.io/team": "payments" }),
+      expect: /has no pod-security.kubernetes.io\/enforce label/,
+    },
+    {
+      name: "team namespace at baseline",
+      mutate: (rs) =>
+        void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline"),
+      expect: /enforces PSA "baseline"/,
+    },
+    {
+      name: "a non-exempt namespace declared privileged",
+      mutate: (rs) =>
+        void (byName(rs, "ns-catalog").metadata.labels["pod-security.kubernetes.io/enforce"] = "privileged"),
+      expect: /"catalog" enforces PSA "privileged"/,
+    },
+    {
+      name: "identity namespace no longer exempt by config",
+      mutate: () => undefined,
+      settings: { exemptNamespaces: {} },
+      expect: /"aad-pod-identity" enforces PSA "privileged"/,
+    },
+  ],
+  unknown: {
+    name: "a namespace's labels, beside a baseline namespace",
+    mutate: (rs) => {
+      byName(rs, "ns-payments").metadata.labels = UNKNOWN;
+      byName(rs, "ns-catalog").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline";
+    },
+    stillReports: /"catalog" enforces PSA "baseline"/,
+  },
+});
+
+describePolicy({
+  policy: "k8s-workload-pod-security",
+  fixture: world,
+  mutations: [
+    {
+      name: "privileged container",
+      mutate: (rs) => void (container(rs).securityContext.privileged = true),
+      expect: /is privileged/,
+    },
+    {
+      name: "hostNetwork",
+      mutate: (rs) => void (podSpec(rs).hostNetwork = true),
+      expect: /hostNetwork is true/,
+    },
+    { name: "hostPID", mutate: (rs) => void (podSpec(rs).hostPID = true), expect: /hostPID is true/ },
+    { name: "hostIPC", mutate: (rs) => void (podSpec(rs).hostIPC = true), expect: /hostIPC is true/ },
+    {
+      name: "hostPath volume",
+      mutate: (rs) =>
+        void (podSpec(rs).volumes = [
+          { name: "azure-json", hostPath: { path: "/etc/kubernetes/azure.json" } },
+        ]),
+      expect: /"azure-json" mounts a hostPath/,
+    },
+    ...["NET_ADMIN", "NET_RAW", "SYS_ADMIN"].map((cap) => ({
+      name: `adds ${cap}`,
+      mutate: (rs: EvaluatedResource[]) => void (container(rs).securityContext.capabilities.add = [cap]),
+      expect: new RegExp(`adds capability ${cap}`),
+    })),
+    {
+      name: "does not drop ALL",
+      mutate: (rs) => void (container(rs).securityContext.capabilities.drop = ["MKNOD"]),
+      expect: /does not drop ALL/,
+    },
+    {
+      name: "allows privilege escalation (unset)",
+      mutate: (rs) => void delete container(rs).securityContext.allowPrivilegeEscalation,
+      expect: /allowPrivilegeEscalation: false/,
+    },
+    {
+      name: "runs as user 0",
+      mutate: (rs) => void (container(rs).securityContext.runAsUser = 0),
+      expect: /runs as user 0/,
+    },
+    {
+      name: "may run as root",
+      mutate: (rs) => void delete podSpec(rs).securityContext.runAsNonRoot,
+      expect: /may run as root/,
+    },
+    {
+      name: "insecure init container",
+      mutate: (rs) =>
+        void (podSpec(rs).initContainers = [
+          { name: "init", image: "busybox", securityContext: { privileged: true } },
+        ]),
+      expect: /container "init" is privileged/,
+    },
+    {
+      name: "a bare Pod",
+      mutate: (rs) => [
+        ...rs,
+        k8s("core/v1", "Pod", "debug", {
+          metadata: { namespace: "payments" },
+          spec: { hostPID: true, containers: [] },
+        }),
+      ],
+      expect: /Pod debug: hostPID/,
+    },
+    {
+      name: "a CronJob's template",
+      mutate: (rs) => [
+        ...rs,
+        k8s("batch/v1", "CronJob", "report", {
+          metadata: { namespace: "payments" },
+          spec: {
+            schedule: "@daily",
+            jobTemplate: { spec: { template: { spec: { hostNetwork: true, containers: [] } } } },
+          },
+        }),
+      ],
+      expect: /CronJob report: hostNetwork/,
+    },
+    ...(["StatefulSet", "DaemonSet", "ReplicaSet", "Job"] as const).map((kind) => ({
+      name: `a ${kind}'s template`,
+      mutate: (rs: EvaluatedResource[]) => [
+        ...rs,
+        k8s(kind === "Job" ? "batch/v1" : "apps/v1", kind, `x-${kind}`, {
+          metadata: { namespace: "payments" },
+          spec: { template: { spec: { hostIPC: true, containers: [] } } },
+        }),
+      ],
+      expect: new RegExp(`${kind} x-${kind}: hostIPC`),
+    })),
+    {
+      name: "NMI-like pod outside the identity namespace",
+      mutate: (rs) => void (byName(rs, "nmi").metadata.namespace = "payments"),
+      expect: /DaemonSet nmi: hostNetwork/,
+    },
+  ],
+  unknown: {
+    name: "the pod's runAsNonRoot, beside hostNetwork",
+    mutate: (rs) => {
+      podSpec(rs).securityContext.runAsNonRoot = UNKNOWN;
+      podSpec(rs).hostNetwork = true;
+    },
+    stillReports: /hostNetwork is true/,
+  },
+});
+
+describePolicy({
+  policy: "k8s-no-default-namespace",
+  fixture: world,
+  mutations: [
+    {
+      name: "workload in default",
+      mutate: (rs) => void (byName(rs, "api").metadata.namespace = "default"),
+      expect: /Deployment api is placed in "default"/,
+    },
+    {
+      name: "workload without a namespace",
+      mutate: (rs) => void delete byName(rs, "api").metadata.namespace,
+      expect: /no metadata.namespace/,
+    },
+    {
+      name: "a ConfigMap in default",
+      mutate: (rs) => [
+        ...rs,
+        k8s("core/v1", "ConfigMap", "cfg", { metadata: { namespace: "default" }, data: {} }),
+      ],
+      expect: /ConfigMap cfg/,
+    },
+    {
+      name: "an identity object in default",
+      mutate: (rs) => void (byName(rs, "payments-api").metadata.namespace = "default"),
+      expect: /AzureIdentity payments-api is placed in "default"/,
+    },
+  ],
+  unknown: {
+    name: "one object's namespace, beside a workload in default",
+    mutate: (rs) => {
+      byName(rs, "team-dev-role").metadata.namespace = UNKNOWN;
+      byName(rs, "api").metadata.namespace = "default";
+    },
+    stillReports: /Deployment api/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-objects-placement",
+  fixture: world,
+  mutations: [
+    {
+      name: "AzureIdentity in default",
+      mutate: (rs) => void (byName(rs, "payments-api").metadata.namespace = "default"),
+      expect: /shared namespace "default"/,
+    },
+    {
+      name: "binding without namespace",
+      mutate: (rs) => void delete byName(rs, "payments-api-binding").metadata.namespace,
+      expect: /no metadata.namespace/,
+    },
+    {
+      name: "exception in kube-system",
+      mutate: (rs) => void (byName(rs, "mic-exception").metadata.namespace = "kube-system"),
+      expect: /"kube-system"/,
+    },
+  ],
+  unknown: {
+    name: "one identity's namespace, beside a binding in default",
+    mutate: (rs) => {
+      byName(rs, "payments-api").metadata.namespace = UNKNOWN;
+      byName(rs, "payments-api-binding").metadata.namespace = "default";
+    },
+    stillReports: /AzureIdentityBinding/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-azure-identity-type",
+  fixture: world,
+  mutations: [
+    {
+      name: "service-principal type 1",
+      mutate: (rs) => void (byName(rs, "payments-api").spec.type = 1),
+      expect: /spec.type is 1/,
+    },
+    {
+      name: "certificate type 2",
+      mutate: (rs) => void (byName(rs, "payments-api").spec.type = 2),
+      expect: /spec.type is 2/,
+    },
+    {
+      name: "client password",
+      mutate: (rs) =>
+        void (byName(rs, "payments-api").spec.clientPassword = { name: "sp", namespace: "payments" }),
+      expect: /clientPassword/,
+    },
+  ],
+  unknown: {
+    name: "spec.type, beside a client password",
+    mutate: (rs) => {
+      byName(rs, "payments-api").spec.type = UNKNOWN;
+      byName(rs, "payments-api").spec.clientPassword = { name: "sp" };
+    },
+    stillReports: /clientPassword/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-exception-platform-only",
+  fixture: world,
+  mutations: [
+    {
+      name: "exception in a team namespace",
+      mutate: (rs) => void (byName(rs, "mic-exception").metadata.namespace = "payments"),
+      expect: /is in "payments"/,
+    },
+    {
+      name: "exception without namespace",
+      mutate: (rs) => void delete byName(rs, "mic-exception").metadata.namespace,
+      expect: /is in "default"/,
+    },
+    {
+      name: "identity namespace moved by config",
+      mutate: () => undefined,
+      settings: { identityNamespace: "platform-identity" },
+      expect: /only "platform-identity"/,
+    },
+  ],
+  unknown: {
+    name: "the exception's namespace",
+    mutate: (rs) => void (byName(rs, "mic-exception").metadata.namespace = UNKNOWN),
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-no-assigned-identity-objects",
+  fixture: world,
+  mutations: [
+    {
+      name: "a declared AzureAssignedIdentity",
+      mutate: (rs) => [
+        ...rs,
+        k8s("aadpodidentity.k8s.io/v1", "AzureAssignedIdentity", "forged", {
+          metadata: { namespace: "payments" },
+        }),
+      ],
+      expect: /only MIC may create/,
+    },
+  ],
+  unknown: {
+    // The policy reads no field: the object's presence is the violation, whatever is unknown in it.
+    name: "every field of a declared AzureAssignedIdentity",
+    mutate: (rs) => [
+      ...rs,
+      k8s("aadpodidentity.k8s.io/v1", "AzureAssignedIdentity", "forged", {
+        metadata: UNKNOWN,
+        spec: UNKNOWN,
+      }),
+    ],
+    stillReports: /only MIC may create/,
+    deferred: false,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-components-hardened",
+  fixture: world,
+  mutations: [
+    {
+      name: "NMI not namespaced",
+      mutate: (rs) => replaceArg(rs, "nmi", "--forceNamespaced"),
+      expect: /NMI does not run in namespaced mode/,
+    },
+    {
+      name: "MIC not namespaced (flag and env removed)",
+      mutate: (rs) => {
+        replaceArg(rs, "mic", "--forceNamespaced");
+        byName(rs, "mic").spec.template.spec.containers[0].env = [];
+      },
+      expect: /MIC does not run in namespaced mode/,
+    },
+    {
+      name: "--MICNamespace missing",
+      mutate: (rs) => replaceArg(rs, "nmi", "--MICNamespace"),
+      expect: /--MICNamespace is "default \(unset\)"/,
+    },
+    {
+      name: "--MICNamespace=default",
+      mutate: (rs) => replaceArg(rs, "nmi", "--MICNamespace", "--MICNamespace=default"),
+      expect: /--MICNamespace is "default"/,
+    },
+    {
+      name: "kubenet override",
+      mutate: (rs) =>
+        replaceArg(rs, "nmi", "--allow-network-plugin-kubenet", "--allow-network-plugin-kubenet=true"),
+      expect: /allow-network-plugin-kubenet=true/,
+    },
+    {
+      name: "MIC leader election in default",
+      mutate: (rs) => replaceArg(rs, "mic", "--leader-election-namespace"),
+      expect: /--leader-election-namespace is "default \(unset\)"/,
+    },
+    {
+      name: "MIC reads azure.json",
+      mutate: (rs) => void args(rs, "mic").push("--cloudconfig=/etc/kubernetes/azure.json"),
+      expect: /--cloudconfig/,
+    },
+    {
+      name: "MIC mounts a hostPath",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.volumes = [
+          { name: "cfg", hostPath: { path: "/etc/kubernetes/azure.json" } },
+        ]),
+      expect: /MIC mounts hostPath/,
+    },
+    {
+      name: "image older than v1.8.13",
+      mutate: (rs) =>
+        void (byName(rs, "nmi").spec.template.spec.containers[0].image =
+          "mcr.microsoft.com/oss/azure/aad-pod-identity/nmi:v1.8.12"),
+      expect: /older than v1.8.13/,
+    },
+    {
+      name: "image from another registry",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.containers[0].image =
+          "docker.io/evil/aad-pod-identity/mic:v1.8.17"),
+      expect: /is not from/,
+    },
+    {
+      name: "image without a version tag",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.containers[0].image =
+          "mcr.microsoft.com/oss/azure/aad-pod-identity/mic@sha256:abc"),
+      expect: /no version tag/,
+    },
+    {
+      name: "MIC outside the identity namespace",
+      mutate: (rs) => void (byName(rs, "mic").metadata.namespace = "default"),
+      expect: /must run in "aad-pod-identity"/,
+    },
+  ],
+  unknown: {
+    name: "one MIC argument (an output), beside --cloudconfig",
+    mutate: (rs) => void args(rs, "mic").push(UNKNOWN, "--cloudconfig=/etc/kubernetes/azure.json"),
+    stillReports: /--cloudconfig/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-deprecated",
+  fixture: () =>
+    world().filter((r) => !r.type.includes("aadpodidentity") && !["mic", "nmi"].includes(r.name)),
+  mutations: [
+    {
+      name: "an AzureIdentity",
+      mutate: () => world(),
+      expect: /AzureIdentity payments-api uses deprecated aad-pod-identity/,
+    },
+    {
+      name: "an NMI DaemonSet",
+      mutate: (rs) => [...rs, k8s("apps/v1", "DaemonSet", "nmi", nmi())],
+      expect: /DaemonSet nmi runs deprecated/,
+    },
+  ],
+  unknown: {
+    name: "a workload's containers",
+    mutate: (rs) => void (byName(rs, "api").spec.template.spec.containers = UNKNOWN),
+  },
+});
+
+describePolicy({
+  policy: "k8s-rbac-privileged-bindings",
+  fixture: world,
+  settings: platform,
+  mutations: [
+    {
+      name: "cluster-admin to a team group",
+      mutate: (rs) => void byName(rs, "platform-admins").subjects.push(group(TEAM_GROUP)),
+      expect: /cluster-admin to non-platform subject Group 5754ec6f/,
+    },
+    {
+      name: "cluster-admin to a team service account through a RoleBinding",
+      mutate: (rs) => {
+        const binding = byName(rs, "team-dev-binding");
+        binding.roleRef = {
+          apiGroup: "rbac.authorization.k8s.io",
+          kind: "ClusterRole",
+          name: "cluster-admin",
+        };
+        binding.subjects.push({ kind: "ServiceAccount", name: "api", namespace: "payments" });
+      },
+      expect: /non-platform subject ServiceAccount api \(payments\)/,
+    },
+    {
+      name: "anything bound to system:authenticated",
+      mutate: (rs) => void byName(rs, "team-dev-binding").subjects.push(group("system:authenticated")),
+      expect: /stands for every caller/,
+    },
+    {
+      name: "without the platform group configured",
+      mutate: () => undefined,
+      settings: {},
+      expect: /non-platform subject Group 30ad0ca3/,
+    },
+  ],
+  unknown: {
+    name: "one subject, beside system:unauthenticated",
+    mutate: (rs) =>
+      void (byName(rs, "team-dev-binding").subjects = [UNKNOWN, group("system:unauthenticated")]),
+    stillReports: /stands for every caller/,
+  },
+});
+
+describePolicy({
+  policy: "k8s-rbac-identity-protection",
+  fixture: world,
+  settings: platform,
+  mutations: [
+    {
+      name: "team role writes identity objects",
+      mutate: (rs) => void byName(rs, "team-dev-role").rules[2].verbs.push("create"),
+      expect: /write on aadpodidentity.k8s.io/,
+    },
+    {
+      name: "team role with escalation verbs",
+      mutate: (rs) =>
+        void byName(rs, "team-dev-role").rules.push({
+          apiGroups: ["rbac.authorization.k8s.io"],
+          resources: ["roles"],
+          verbs: ["escalate", "bind"],
+        }),
+      expect: /escalation verbs escalate, bind/,
+    },
+    {
+      name: "team role with wildcards",
+      mutate: (rs) => void (byName(rs, "team-dev-role").rules[0].resources = ["*"]),
+      expect: /wildcards/,
+    },
+    {
+      name: "exec into the identity namespace",
+      mutate: (rs) => {
+        byName(rs, "team-dev-role").metadata.namespace = "aad-pod-identity";
+        byName(rs, "team-dev-binding").metadata.namespace = "aad-pod-identity";
+      },
+      expect: /exec\/attach\/port-forward in the identity namespace/,
+    },
+    {
+      name: "built-in edit bound in the identity namespace",
+      mutate: (rs) => {
+        const binding = byName(rs, "team-dev-binding");
+        binding.metadata.namespace = "aad-pod-identity";
+        binding.roleRef = { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" };
+      },
+      expect: /read secrets in the identity namespace/,
+    },
+    {
+      name: "MIC's role bound to a team group",
+      mutate: (rs) => void byName(rs, "mic-binding").subjects.push(group(TEAM_GROUP)),
+      expect: /ClusterRole aad-pod-identity-mic, which grants write on aadpodidentity/,
+    },
+    {
+      name: "identity-object writes aggregated into edit",
+      mutate: (rs) =>
+        void (byName(rs, "mic-role").metadata = {
+          name: "aad-pod-identity-mic",
+          labels: { "rbac.authorization.k8s.io/aggregate-to-edit": "true" },
+        }),
+      expect: /aggregates into admin\/edit\/view/,
+    },
+  ],
+  unknown: {
+    name: "one rule's verbs, beside an escalation rule",
+    mutate: (rs) => {
+      byName(rs, "team-dev-role").rules[0].verbs = UNKNOWN;
+      byName(rs, "team-dev-role").rules.push({
+        apiGroups: [""],
+        resources: ["users"],
+        verbs: ["impersonate"],
+      });
+    },
+    stillReports: /escalation verbs impersonate/,
+  },
+});
+
+describePolicy({
+  policy: "k8s-admission-policies-present",
+  fixture: world,
+  mutations: [
+    {
+      name: "no admission policies",
+      mutate: (rs) => rs.filter((r) => !r.type.includes("admissionregistration")),
+      expect: /no ValidatingAdmissionPolicy named aks-hardening-\*/,
+    },
+    {
+      name: "policy without binding",
+      mutate: (rs) => rs.filter((r) => r.name !== "vap-binding"),
+      expect: /has no binding with validationActions Deny/,
+    },
+    {
+      name: "binding that only warns",
+      mutate: (rs) => void (byName(rs, "vap-binding").spec.validationActions = ["Warn"]),
+      expect: /has no binding/,
+    },
+    {
+      name: "a required policy missing",
+      mutate: () => undefined,
+      settings: { requiredPolicies: ["aks-hardening-psa-labels"] },
+      expect: /aks-hardening-psa-labels is missing/,
+    },
+  ],
+  unknown: {
+    name: "a binding's validationActions",
+    mutate: (rs) => void (byName(rs, "vap-binding").spec.validationActions = UNKNOWN),
+    stillReports: /has no binding/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-selectors-namespaced",
+  fixture: world,
+  mutations: [
+    {
+      name: "selector without namespace prefix",
+      mutate: (rs) => void (byName(rs, "payments-api-binding").spec.selector = "payments-api"),
+      expect: /does not start with "payments."/,
+    },
+    {
+      name: "selector used in two namespaces",
+      mutate: (rs) => [
+        ...rs,
+        k8s("aadpodidentity.k8s.io/v1", "AzureIdentityBinding", "catalog-steal", {
+          metadata: { name: "steal", namespace: "catalog" },
+          spec: { azureIdentity: "x", selector: "payments.payments-api" },
+        }),
+      ],
+      expect: /used in namespaces catalog, payments/,
+    },
+    {
+      name: "pod label of another namespace (S1)",
+      mutate: (rs) => void (byName(rs, "api").metadata.namespace = "catalog"),
+      expect: /pod label aadpodidbinding="payments.payments-api" does not start with "catalog."/,
+    },
+  ],
+  unknown: {
+    name: "one binding's selector, beside a foreign pod label",
+    mutate: (rs) => {
+      byName(rs, "payments-api-binding").spec.selector = UNKNOWN;
+      byName(rs, "api").metadata.namespace = "catalog";
+    },
+    stillReports: /does not start with "catalog."/,
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-binding-target-in-namespace",
+  fixture: world,
+  mutations: [
+    {
+      name: "binding to another namespace's identity (S2)",
+      mutate: (rs) => void (byName(rs, "payments-api-binding").metadata.namespace = "catalog"),
+      expect: /points at AzureIdentity payments-api of namespace\(s\) payments/,
+    },
+    {
+      name: "binding to an identity this stack does not declare",
+      mutate: (rs) => void (byName(rs, "payments-api-binding").spec.azureIdentity = "someone-elses"),
+      expect: /which this stack does not declare/,
+    },
+    {
+      name: "binding without azureIdentity",
+      mutate: (rs) => void delete byName(rs, "payments-api-binding").spec.azureIdentity,
+      expect: /names no spec.azureIdentity/,
+    },
+  ],
+  unknown: {
+    name: "the binding's target",
+    mutate: (rs) => void (byName(rs, "payments-api-binding").spec.azureIdentity = UNKNOWN),
+  },
+});
+
+describePolicy({
+  policy: "pod-identity-resource-in-team-group",
+  fixture: world,
+  mutations: [
+    {
+      name: "another team's managed identity (S3)",
+      mutate: (rs) => void (byName(rs, "payments-api").spec.resourceID = `${CATALOG_RG}${IDS}catalog-reader`),
+      expect: /outside the team's resource group \(it belongs to team catalog\)/,
+    },
+    {
+      name: "a resource group prefix trick",
+      mutate: (rs) => void (byName(rs, "payments-api").spec.resourceID = `${PAYMENTS_RG}-evil${IDS}x`),
+      expect: /outside the team's resource group/,
+    },
+    {
+      name: "an identity in a non-team namespace",
+      mutate: (rs) => void (byName(rs, "payments-api").metadata.namespace = "aad-pod-identity"),
+      expect: /not a team namespace/,
+    },
+    {
+      name: "team namespace without its resource group annotation",
+      mutate: (rs) => void delete byName(rs, "ns-payments").metadata.annotations,
+      expect: /has no aks-hardening.io\/azure-resource-group-id annotation/,
+    },
+  ],
+  unknown: {
+    name: "the identity's resourceID (an output at preview)",
+    mutate: (rs) => void (byName(rs, "payments-api").spec.resourceID = UNKNOWN),
+  },
+});
+
+describePolicy({
+  policy: "team-namespace-default-deny",
+  fixture: world,
+  mutations: [
+    {
+      name: "no network policy",
+      mutate: (rs) => rs.filter((r) => r.name !== "deny-catalog"),
+      expect: /catalog has no default-deny NetworkPolicy for Ingress and Egress/,
+    },
+    {
+      name: "ingress only",
+      mutate: (rs) => void (byName(rs, "deny-payments").spec.policyTypes = ["Ingress"]),
+      expect: /payments .* for Egress/,
+    },
+    {
+      name: "allow-all egress rule",
+      mutate: (rs) => void (byName(rs, "deny-payments").spec.egress = [{}]),
+      expect: /payments .* for Egress/,
+    },
+    {
+      name: "selects only some pods",
+      mutate: (rs) => void (byName(rs, "deny-payments").spec.podSelector = { matchLabels: { app: "api" } }),
+      expect: /payments has no default-deny/,
+    },
+  ],
+  unknown: {
+    name: "one policy's podSelector, beside a namespace without policy",
+    mutate: (rs) => {
+      byName(rs, "deny-payments").spec.podSelector = UNKNOWN;
+    },
+    stillReports: /payments has no default-deny/,
+  },
+});
