@@ -4,10 +4,11 @@
  *
  * Runs the blueprint offline under Pulumi's mocks with the stack's own config file, records every
  * resource, judges them with the policy pack in-process, and prints what a preview would create.
+ * The pack's settings default to `policy-pack/config/<stack>.json` when that file exists.
  */
-import { existsSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, writeFileSync } from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { PROJECT } from "../infra/config/project";
 import { InputError } from "./exit-codes";
 import { judge, parseFormat } from "./judge";
 import { identifyStack } from "./resources";
@@ -17,14 +18,6 @@ import { loadStackFile, resolveStacksDir } from "./stack-file";
 
 const USAGE =
   "usage: npm run plan -- --stack <name> [--out <file.json>] [--report <file.md>] [--policy-config <file.json>] [--format table|json|sarif] [--stacks-dir <dir>]";
-
-/** The project name from Pulumi.yaml beside the stacks (the URN and config namespace). */
-function projectName(repoRoot: string): string {
-  const file = path.join(repoRoot, "Pulumi.yaml");
-  if (!existsSync(file)) return "aks-hardening";
-  const name = (parse(readFileSync(file, "utf8")) as { name?: unknown } | null)?.name;
-  return typeof name === "string" ? name : "aks-hardening";
-}
 
 async function main(): Promise<number> {
   const { values } = parseCliArgs(
@@ -51,19 +44,13 @@ async function main(): Promise<number> {
   if (!values.stack) throw new InputError(`--stack is required\n${USAGE}`);
   const format = parseFormat(values.format);
   const repoRoot = path.resolve(__dirname, "..");
-  const project = projectName(repoRoot);
   const stacksDir = resolveStacksDir(values["stacks-dir"]);
-  const stack = loadStackFile(stacksDir, values.stack, project);
+  const stack = loadStackFile(stacksDir, values.stack);
 
   const { runBlueprint } = await import("./program-run");
-  const resources = await runBlueprint(stack, project);
+  const resources = await runBlueprint(stack, PROJECT);
 
-  const notes: string[] = [];
-  if (stack.substitutedSecrets.length > 0) {
-    notes.push(
-      `secure values cannot be decrypted offline; replaced by placeholders and marked secret: ${stack.substitutedSecrets.join(", ")}`,
-    );
-  }
+  const notes = stack.placeholders.map((p) => `placeholder (marked secret) for ${p}`);
   if (values.out) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const engineVersion = (require("@pulumi/pulumi/package.json") as { version: string }).version;
@@ -76,10 +63,16 @@ async function main(): Promise<number> {
     }
     notes.push(`plan written to ${values.out} (pulumi stack export format, secrets withheld)`);
   }
+  // The pack's settings for this stack (platform groups...), as CI passes --policy-pack-config.
+  const stackPolicyConfig = path.join(repoRoot, "policy-pack", "config", `${stack.stack}.json`);
+  const policyConfigFile =
+    values["policy-config"] ??
+    (existsSync(stackPolicyConfig) ? path.relative(process.cwd(), stackPolicyConfig) : undefined);
+  if (policyConfigFile && !values["policy-config"]) notes.push(`policy config: ${policyConfigFile}`);
   const relativeStackFile = path.relative(process.cwd(), stack.file).split(path.sep).join("/");
   return judge(resources, {
     format,
-    policyConfigFile: values["policy-config"],
+    policyConfigFile,
     reportFile: values.report,
     subject: `plan of stack ${stack.stack}`,
     source: { kind: "plan", ...identifyStack(resources), sourceFile: relativeStackFile },

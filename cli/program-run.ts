@@ -1,8 +1,10 @@
 /**
  * Runs the real blueprint program (`infra/program.ts` `main`) under the shared recording mocks with
  * a stack file's config, answering its invokes with the fixtures the component tests use. A config
- * validation failure becomes an `InputError` carrying the validator's lines (one problem each).
+ * validation failure (or a component refusing its arguments) becomes an `InputError` carrying the
+ * validator's lines, one problem each.
  */
+import { HardeningArgsError } from "../components/kubernetes/validate-args";
 import { ConfigValidationError } from "../infra/config/errors";
 import { mockInvoke } from "../testing/computed-outputs";
 import { InputError } from "./exit-codes";
@@ -33,8 +35,14 @@ export async function runBlueprint(stack: LoadedStack, project: string): Promise
       outputs: r.custom ? r.outputs : undefined,
     }));
   } catch (err) {
-    if (err instanceof ConfigValidationError || (err as Error)?.name === "ConfigValidationError") {
-      throw new InputError(`invalid configuration in ${stack.file}:\n${(err as Error).message}`);
+    if (err instanceof ConfigValidationError) {
+      throw new InputError(`invalid configuration in ${stack.file}:\n${err.message}`);
+    }
+    // The stack passed validation but a component refused what it was given (before registering).
+    if (err instanceof HardeningArgsError) {
+      throw new InputError(
+        `the configuration in ${stack.file} is refused by the Kubernetes layer:\n${err.message}`,
+      );
     }
     throw err;
   }

@@ -1,14 +1,16 @@
 /**
- * Loads `stacks/Pulumi.<stack>.yaml` and turns its `config:` block into the flat string map the
- * Pulumi runtime reads (`<namespace>:<key>` -> string, structured values as JSON), exactly as the
- * CLI hands config to a program. `secure:` values cannot be decrypted offline: each becomes a
- * recognisable placeholder and its key is reported (and marked secret) so the output says so.
+ * Finds and loads `stacks/Pulumi.<stack>.yaml` for the offline plan, and turns its project config
+ * into the flat string map the Pulumi runtime reads (`aks-hardening:<key>` -> text or JSON), as the
+ * CLI hands config to a program. Reading the YAML and replacing `secure:` values is the config
+ * layer's (`infra/config/stack-file.ts`); this module adds what a user of the plan must see: which
+ * values are placeholders, marked secret, and a clear error for an unknown stack or broken file.
  */
 import { existsSync, readdirSync, readFileSync } from "fs";
 import * as path from "path";
-import { parseDocument } from "yaml";
+import { PROJECT } from "../infra/config/project";
+import { OFFLINE_SECRET_PLACEHOLDER, stackConfigFromYaml } from "../infra/config/stack-file";
+import { MOCK_USER_KUBECONFIG } from "../testing/computed-outputs";
 import { InputError } from "./exit-codes";
-import { placeholderForSecret } from "./offline-placeholders";
 
 export interface LoadedStack {
   stack: string;
@@ -16,13 +18,13 @@ export interface LoadedStack {
   file: string;
   /** Flat runtime config (`aks-hardening:teams` -> JSON text). */
   rawConfig: Record<string, string>;
-  /** Top-level keys that held a `secure:` value somewhere. */
+  /** Top-level keys that hold a placeholder somewhere (marked secret for the program). */
   secretKeys: string[];
-  /** Key paths (e.g. `aks-hardening:existing.kubeconfig`) replaced by placeholders. */
-  substitutedSecrets: string[];
+  /** What was replaced and why, one line each, for the output. */
+  placeholders: string[];
 }
 
-const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.ya?ml$/;
+const STACK_FILE = /^Pulumi\.([A-Za-z0-9_.-]+)\.yaml$/;
 
 /** The stack directory: `--stacks-dir`, else `$AKS_HARDENING_STACKS_DIR`, else `<repo>/stacks`. */
 export function resolveStacksDir(option?: string): string {
@@ -37,65 +39,58 @@ export function listStacks(dir: string): string[] {
     .sort();
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+/** Key paths (`existing.kubeconfig`, `teams[0].x`) whose value is the offline placeholder. */
+function placeholderPaths(value: unknown, keyPath: string, found: string[]): string[] {
+  if (value === OFFLINE_SECRET_PLACEHOLDER || value === MOCK_USER_KUBECONFIG) found.push(keyPath);
+  else if (Array.isArray(value)) value.forEach((v, i) => placeholderPaths(v, `${keyPath}[${i}]`, found));
+  else if (typeof value === "object" && value !== null) {
+    for (const [k, v] of Object.entries(value)) placeholderPaths(v, `${keyPath}.${k}`, found);
+  }
+  return found;
 }
 
-/** Replaces `{secure: ...}` leaves with placeholders, recording their paths. */
-function substituteSecure(value: unknown, keyPath: string, found: string[]): unknown {
-  if (isRecord(value) && Object.keys(value).length === 1 && typeof value.secure === "string") {
-    found.push(keyPath);
-    return placeholderForSecret(keyPath);
-  }
-  if (Array.isArray(value)) return value.map((v, i) => substituteSecure(v, `${keyPath}[${i}]`, found));
-  if (isRecord(value)) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = substituteSecure(v, `${keyPath}.${k}`, found);
-    return out;
-  }
-  return value;
-}
-
-/** Turns a parsed `config:` mapping into runtime config; bare keys belong to `project`. */
-export function toRawConfig(
-  config: Record<string, unknown>,
-  project: string,
-): Pick<LoadedStack, "rawConfig" | "secretKeys" | "substitutedSecrets"> {
+/**
+ * Converts a stack file's text. An `existing`-mode stack whose kubeconfig is not in the file (it is
+ * machine-specific, set with `pulumi config set --secret`) gets a fake, parseable kubeconfig.
+ */
+export function stackRawConfig(text: string): Omit<LoadedStack, "stack" | "file"> {
+  let config = stackConfigFromYaml(text);
+  const existing = config.existing as { kubeconfig?: unknown } | undefined;
+  const missingKubeconfig = config.clusterMode === "existing" && existing?.kubeconfig === undefined;
+  if (missingKubeconfig)
+    config = stackConfigFromYaml(text, { secrets: { "existing.kubeconfig": MOCK_USER_KUBECONFIG } });
   const rawConfig: Record<string, string> = {};
   const secretKeys: string[] = [];
-  const substitutedSecrets: string[] = [];
+  const placeholders: string[] = [];
   for (const [key, value] of Object.entries(config)) {
-    const fullKey = key.includes(":") ? key : `${project}:${key}`;
-    const before = substitutedSecrets.length;
-    const plain = substituteSecure(value, fullKey, substitutedSecrets);
-    if (substitutedSecrets.length > before) secretKeys.push(fullKey);
+    const fullKey = `${PROJECT}:${key}`;
     // The CLI passes scalars as their text and objects/arrays as JSON (Config.getObject parses it).
-    rawConfig[fullKey] = typeof plain === "string" ? plain : JSON.stringify(plain);
+    rawConfig[fullKey] = typeof value === "string" ? value : JSON.stringify(value);
+    const paths = placeholderPaths(value, key, []);
+    if (paths.length > 0) secretKeys.push(fullKey);
+    for (const p of paths) {
+      placeholders.push(
+        p === "existing.kubeconfig" && missingKubeconfig
+          ? `${p}: not in the stack file (a machine-specific secret); planned with a fake kubeconfig`
+          : `${p}: secure value, cannot be decrypted offline; planned with a placeholder`,
+      );
+    }
   }
-  return { rawConfig, secretKeys, substitutedSecrets };
+  return { rawConfig, secretKeys, placeholders };
 }
 
-export function loadStackFile(dir: string, stack: string, project: string): LoadedStack {
+export function loadStackFile(dir: string, stack: string): LoadedStack {
   const available = listStacks(dir);
   if (!available.includes(stack)) {
     throw new InputError(
       `unknown stack "${stack}": no Pulumi.${stack}.yaml in ${dir}. Available stacks: ${available.length > 0 ? available.join(", ") : "(none)"}`,
     );
   }
-  const file = [".yaml", ".yml"]
-    .map((ext) => path.join(dir, `Pulumi.${stack}${ext}`))
-    .find((f) => existsSync(f))!;
-  const doc = parseDocument(readFileSync(file, "utf8"));
-  if (doc.errors.length > 0) {
-    throw new InputError(
-      doc.errors.map((e) => `${file}: invalid YAML: ${e.message.split("\n")[0]}`).join("\n"),
-    );
+  const file = path.join(dir, `Pulumi.${stack}.yaml`);
+  try {
+    return { stack, file, ...stackRawConfig(readFileSync(file, "utf8")) };
+  } catch (err) {
+    // A YAML syntax error carries its line and column in the message.
+    throw new InputError(`${file}: cannot read the stack config: ${(err as Error).message.split("\n")[0]}`);
   }
-  const root: unknown = doc.toJS();
-  if (root !== null && root !== undefined && !isRecord(root)) {
-    throw new InputError(`${file}: expected a mapping with a "config:" key at the top level`);
-  }
-  const config = (root as Record<string, unknown> | null)?.config ?? {};
-  if (!isRecord(config)) throw new InputError(`${file}: "config" must be a mapping of key: value`);
-  return { stack, file, ...toRawConfig(config, project) };
 }
