@@ -251,10 +251,11 @@ export class Cluster extends pulumi.ComponentResource {
         oidcIssuerProfile: { enabled: true },
         securityProfile: {
           workloadIdentity: { enabled: true },
+          // Switched off explicitly when disabled: an omitted profile leaves a running Defender as is.
           defender:
             (args.defender ?? true)
               ? { logAnalyticsWorkspaceResourceId: workspace.id, securityMonitoring: { enabled: true } }
-              : undefined,
+              : { securityMonitoring: { enabled: false } },
         },
         // The blueprint installs its own hardened aad-pod-identity; the AKS add-on stays off and
         // may never fall back to kubenet.

@@ -249,7 +249,9 @@ describe("workload identity, upgrades, add-ons", () => {
         securityMonitoring: { enabled: true },
       },
     });
-    expect((cluster("aks-priv").inputs.securityProfile as Record<string, unknown>).defender).toBeUndefined();
+    expect((cluster("aks-priv").inputs.securityProfile as Record<string, unknown>).defender).toEqual({
+      securityMonitoring: { enabled: false },
+    });
   });
 
   it("enables the Azure Policy add-on unless disabled", () => {
