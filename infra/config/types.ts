@@ -120,7 +120,10 @@ export interface ClusterConfig {
 export interface PodIdentityConfig {
   /** The identity namespace; never `default`, `kube-*` or a team namespace. Default `aad-pod-identity`. */
   namespace: string;
-  /** Install mode. Default `standard`. */
+  /**
+   * Install mode. Default `standard` in create mode, `managed` in existing mode (the only mode
+   * allowed there: MIC needs the cluster's Azure context, which only create mode has).
+   */
   mode: PodIdentityInstallMode;
   /** Image tag, `v1.8.13` or newer (older releases have a token-validation bypass). Default `v1.8.17`. */
   version: string;

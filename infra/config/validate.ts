@@ -157,7 +157,7 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   );
   const existingMode = clusterMode === "existing";
 
-  const podIdentity = readPodIdentity(r, raw.podIdentity);
+  const podIdentity = readPodIdentity(r, raw.podIdentity, existingMode);
   const cluster = readCluster(r, raw.cluster, production, existingMode);
   const monitoring = readMonitoring(r, raw.monitoring, production);
   const platformGroupIds = r.stringList(raw.platformGroupIds, "platformGroupIds", [], guidProblem);
@@ -178,7 +178,7 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   };
 }
 
-function readPodIdentity(r: ConfigReader, value: unknown): PodIdentityConfig {
+function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean): PodIdentityConfig {
   const raw = r.object(value, "podIdentity", CONFIG_KEYS.podIdentity) ?? {};
   const namespace = r.string(raw.namespace, "podIdentity.namespace") ?? DEFAULT_POD_IDENTITY.namespace;
   const namespaceProblem =
@@ -188,7 +188,21 @@ function readPodIdentity(r: ConfigReader, value: unknown): PodIdentityConfig {
       : undefined);
   if (namespaceProblem) r.report("podIdentity.namespace", namespace, namespaceProblem);
 
-  const mode = r.oneOf(raw.mode, "podIdentity.mode", POD_IDENTITY_MODES, DEFAULT_POD_IDENTITY.mode);
+  // MIC (standard mode) needs the cluster's Azure context (kubelet identity, node resource group),
+  // which only create mode knows; an existing cluster gets NMI only, identities assigned outside.
+  const mode = r.oneOf(
+    raw.mode,
+    "podIdentity.mode",
+    POD_IDENTITY_MODES,
+    existingMode ? "managed" : DEFAULT_POD_IDENTITY.mode,
+  );
+  if (existingMode && mode === "standard") {
+    r.report(
+      "podIdentity.mode",
+      raw.mode,
+      'must be "managed" with clusterMode: existing: MIC needs the cluster\'s Azure context (kubelet identity, node resource group), which only create mode has',
+    );
+  }
   const version = r.string(raw.version, "podIdentity.version") ?? DEFAULT_POD_IDENTITY.version;
   const parsed = /^v/.test(version) ? parseVersion(version.slice(1), true) : undefined;
   if (!parsed) {

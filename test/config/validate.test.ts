@@ -620,6 +620,14 @@ const cases: Case[] = [
     message: /user-assigned identity ID/,
   },
   {
+    name: "existing: pod-identity standard mode (MIC has no Azure context)",
+    base: "existing",
+    mutate: (c) => (c.podIdentity = { mode: "standard" }),
+    key: "podIdentity.mode",
+    value: "standard",
+    message: /"managed" with clusterMode: existing/,
+  },
+  {
     name: "create: resourceGroupId set",
     mutate: (c) => (c.teams[0].resourceGroupId = resourceGroupId("team-a")),
     key: "teams[0].resourceGroupId",
@@ -855,6 +863,10 @@ describe("validateConfig: defaults", () => {
       serviceAccount: "app",
     });
     expect(config.teams[0].resourceGroupId).toBeUndefined();
+  });
+
+  it("defaults pod identity to managed mode in existing mode", () => {
+    expect(validateConfig(validExistingConfig(), "local").podIdentity.mode).toBe("managed");
   });
 
   it("fills pool zones and accepts YAML numbers as zones", () => {
