@@ -9,17 +9,17 @@ import { runStack, type StackRun } from "./whole-program";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
 
+const withPodIdentityMode = (mode: string) => (project: Record<string, unknown>) => ({
+  ...project,
+  podIdentity: { ...(project.podIdentity as Record<string, unknown>), mode },
+});
+const secrets = { "existing.kubeconfig": KUBECONFIG };
+
 let run: StackRun;
 beforeAll(async () => {
-  // Managed mode: MIC (standard mode) needs Azure context that existing-mode config cannot carry yet;
-  // the program refuses that combination (last test).
-  run = await runStack("local", {
-    secrets: { "existing.kubeconfig": KUBECONFIG },
-    override: (project) => ({
-      ...project,
-      podIdentity: { ...(project.podIdentity as Record<string, unknown>), mode: "managed" },
-    }),
-  });
+  // Existing mode serves pod identity in managed mode only (MIC's Azure context is not in its
+  // configuration; the last test shows standard mode refused), so the run pins managed mode.
+  run = await runStack("local", { secrets, override: withPodIdentityMode("managed") });
 });
 
 describe("stack local (existing mode)", () => {
@@ -55,8 +55,8 @@ describe("stack local (existing mode)", () => {
   });
 
   it("refuses pod-identity standard mode with an error naming the key and value", async () => {
-    await expect(runStack("local", { secrets: { "existing.kubeconfig": KUBECONFIG } })).rejects.toThrow(
-      /podIdentity.mode: "standard" - clusterMode existing cannot give MIC its Azure context/,
+    await expect(runStack("local", { secrets, override: withPodIdentityMode("standard") })).rejects.toThrow(
+      /podIdentity\.mode: must be "managed" with clusterMode: existing.*\(got "standard"\)/,
     );
   });
 });
