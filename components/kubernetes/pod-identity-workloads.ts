@@ -97,6 +97,12 @@ export function micEnv(azure: MicAzureContext): EnvVar[] {
 }
 
 const RUNTIME_DEFAULT_SECCOMP = { type: "RuntimeDefault" };
+const LINUX_NODES = { "kubernetes.io/os": "linux" };
+
+/** Both components serve `/healthz` on their probe port. */
+function healthzProbe(port: number): k8s.types.input.core.v1.Probe {
+  return { httpGet: { path: "/healthz", port }, initialDelaySeconds: 10, periodSeconds: 5 };
+}
 
 /** MIC runs as an unprivileged user: it only talks to the API server and (via NMI) to IMDS. */
 export function micPodSpec(settings: PodIdentityWorkloadSettings, azure: MicAzureContext): PodSpec {
@@ -117,17 +123,13 @@ export function micPodSpec(settings: PodIdentityWorkloadSettings, azure: MicAzur
       capabilities: { drop: ["ALL"] },
       seccompProfile: RUNTIME_DEFAULT_SECCOMP,
     },
-    livenessProbe: {
-      httpGet: { path: "/healthz", port: MIC_PROBE_PORT },
-      initialDelaySeconds: 10,
-      periodSeconds: 5,
-    },
+    livenessProbe: healthzProbe(MIC_PROBE_PORT),
   };
   return {
     serviceAccountName: MIC_NAME,
     automountServiceAccountToken: true,
     securityContext: { runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
-    nodeSelector: { "kubernetes.io/os": "linux" },
+    nodeSelector: LINUX_NODES,
     affinity: {
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
@@ -175,18 +177,14 @@ export function nmiPodSpec(settings: PodIdentityWorkloadSettings): PodSpec {
       // iptables-restore may write temporary files; the root filesystem stays read-only.
       { name: "tmp", mountPath: "/tmp" },
     ],
-    livenessProbe: {
-      httpGet: { path: "/healthz", port: NMI_PROBE_PORT },
-      initialDelaySeconds: 10,
-      periodSeconds: 5,
-    },
+    livenessProbe: healthzProbe(NMI_PROBE_PORT),
   };
   return {
     serviceAccountName: NMI_NAME,
     automountServiceAccountToken: true,
     hostNetwork: true,
     dnsPolicy: "ClusterFirstWithHostNet",
-    nodeSelector: { "kubernetes.io/os": "linux" },
+    nodeSelector: LINUX_NODES,
     // Every node that runs pods needs NMI, including the tainted system pool.
     tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
     volumes: [

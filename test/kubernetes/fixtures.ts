@@ -50,6 +50,16 @@ export const NMI_USER: Who = {
 };
 export const RS_CONTROLLER: Who = { username: "system:serviceaccount:kube-system:replicaset-controller" };
 
+/** The NMI flags every install must carry, whatever its mode (besides `--operation-mode`). */
+export const NMI_HARDENING_FLAGS = [
+  "--forceNamespaced=true",
+  `--MICNamespace=${IDENTITY_NS}`,
+  "--metadata-header-required=true",
+  "--block-instance-metadata=true",
+  "--enable-conntrack-deletion=true",
+  "--allow-network-plugin-kubenet=false",
+];
+
 export const MIC_IMAGE = podIdentityImage("mic", VERSION);
 export const NMI_IMAGE = podIdentityImage("nmi", VERSION);
 

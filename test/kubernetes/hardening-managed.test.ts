@@ -14,6 +14,7 @@ import {
   DEPLOYMENTS,
   IDENTITY_NS,
   MIC_IMAGE,
+  NMI_HARDENING_FLAGS,
   MIC_USER,
   NMI_IMAGE,
   PLATFORM_USER,
@@ -52,17 +53,7 @@ describe("managed mode", () => {
     const nmi = the(resources, "DaemonSet", "nmi", IDENTITY_NS);
     const c = nmi.spec.template.spec.containers[0];
     expect(c.image).toBe(NMI_IMAGE);
-    expect(c.args).toEqual(
-      expect.arrayContaining([
-        "--operation-mode=managed",
-        "--forceNamespaced=true",
-        `--MICNamespace=${IDENTITY_NS}`,
-        "--metadata-header-required=true",
-        "--block-instance-metadata=true",
-        "--enable-conntrack-deletion=true",
-        "--allow-network-plugin-kubenet=false",
-      ]),
-    );
+    expect(c.args).toEqual(expect.arrayContaining([`--operation-mode=managed`, ...NMI_HARDENING_FLAGS]));
   });
 
   it("narrows the guardrails: only the NMI image and service account, and no identity writer", () => {

@@ -20,11 +20,14 @@ import { guardrailSettingsFor, resolveHardeningArgs } from "../../components/kub
 import { runProgramUnderMocks, type RecordedResource } from "../../testing/recording-mocks";
 import {
   AZURE_IDENTITIES,
+  CLUSTER_ROLE_BINDINGS,
+  ROLE_BINDINGS,
   AZURE_IDENTITY_BINDINGS,
   DEPLOYER_USER,
   DEPLOYMENTS,
   IDENTITY_NS,
   MIC_IMAGE,
+  NMI_HARDENING_FLAGS,
   NAMESPACES_RESOURCE,
   NMI_IMAGE,
   PLATFORM_GROUP,
@@ -145,17 +148,7 @@ describe("aad-pod-identity install", () => {
     const nmi = the(resources, "DaemonSet", "nmi", IDENTITY_NS);
     const c = containerOf(nmi);
     expect(c.image).toBe(NMI_IMAGE);
-    expect(c.args).toEqual(
-      expect.arrayContaining([
-        "--operation-mode=standard",
-        "--forceNamespaced=true",
-        `--MICNamespace=${IDENTITY_NS}`,
-        "--metadata-header-required=true",
-        "--block-instance-metadata=true",
-        "--enable-conntrack-deletion=true",
-        "--allow-network-plugin-kubenet=false",
-      ]),
-    );
+    expect(c.args).toEqual(expect.arrayContaining([`--operation-mode=standard`, ...NMI_HARDENING_FLAGS]));
     expect(c.env).toEqual(expect.arrayContaining([{ name: "FORCENAMESPACED", value: "true" }]));
     expect(podSpecOf(nmi).serviceAccountName).toBe("nmi");
   });
@@ -495,6 +488,17 @@ describe("cluster guardrails", () => {
       objectsOfKind(resources, "DaemonSet").forEach((o) =>
         inNs({ group: "apps", version: "v1", resource: "daemonsets" }, o),
       );
+      objectsOfKind(resources, "RoleBinding").forEach((o) => inNs(ROLE_BINDINGS, o));
+      for (const crb of objectsOfKind(resources, "ClusterRoleBinding")) {
+        requests.push({
+          operation: "CREATE",
+          resource: CLUSTER_ROLE_BINDINGS,
+          namespace: "",
+          userInfo: who,
+          object: crb,
+          namespaceObject: null,
+        });
+      }
     }
     // The default namespace after the patch, as the API server would see the update.
     const patch = object(

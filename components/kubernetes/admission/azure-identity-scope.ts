@@ -13,7 +13,7 @@ import {
   USER_ASSIGNED_IDENTITY_PATH,
 } from "../conventions";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
-import { celString, validation, valueOrEmpty } from "./cel";
+import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 
 export const AZURE_IDENTITY_SCOPE_POLICY = "aks-hardening-azure-identity-team-scope";
@@ -47,51 +47,36 @@ export const RESOURCE_ID_IN_GROUP_EXPRESSION =
   " && variables.resourceId.substring(size(variables.allowedPrefix)).matches('^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$')";
 
 export function azureIdentityScopePolicy(): AdmissionPolicyDefinition {
-  const name = AZURE_IDENTITY_SCOPE_POLICY;
-  return {
-    name,
+  return denyPolicy({
+    name: AZURE_IDENTITY_SCOPE_POLICY,
     threats: ["S3", "S6"],
     description:
       "An AzureIdentity must be type 0 and its resourceID must be a user-assigned identity in the team resource group recorded on its namespace.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: [AAD_POD_IDENTITY_GROUP],
-            apiVersions: ["*"],
-            operations: ["CREATE", "UPDATE"],
-            resources: [R.azureIdentities],
-          },
-        ],
-      },
-      variables: [
-        { name: "resourceGroupId", expression: NAMESPACE_RESOURCE_GROUP_EXPRESSION },
-        { name: "resourceId", expression: RESOURCE_ID_EXPRESSION },
-        { name: "allowedPrefix", expression: ALLOWED_PREFIX_EXPRESSION },
-      ],
-      validations: [
-        validation(
-          name,
-          TYPE_ZERO_EXPRESSION,
-          "spec.type must be 0 (user-assigned managed identity)",
-          "'AzureIdentity ' + object.metadata.name + ': spec.type must be 0 (user-assigned managed identity), got ' + (has(object.spec) && has(object.spec.type) ? string(object.spec.type) : 'none')",
-          "Invalid",
-        ),
-        validation(
-          name,
-          NAMESPACE_HAS_RESOURCE_GROUP_EXPRESSION,
-          `the namespace has no ${RESOURCE_GROUP_ANNOTATION} annotation, so it may hold no AzureIdentity`,
-          `'namespace ' + request.namespace + ${celString(` has no valid ${RESOURCE_GROUP_ANNOTATION} annotation (got "`)} + variables.resourceGroupId + '"), so it may hold no AzureIdentity'`,
-        ),
-        validation(
-          name,
-          RESOURCE_ID_IN_GROUP_EXPRESSION,
-          "spec.resourceID must be a user-assigned identity in the namespace's team resource group",
-          "'AzureIdentity ' + object.metadata.name + ': spec.resourceID \"' + variables.resourceId + '\" is not a user-assigned identity in ' + variables.resourceGroupId",
-        ),
-      ],
+    resourceRules: [onWrite(AAD_POD_IDENTITY_GROUP, "*", [R.azureIdentities])],
+    variables: {
+      resourceGroupId: NAMESPACE_RESOURCE_GROUP_EXPRESSION,
+      resourceId: RESOURCE_ID_EXPRESSION,
+      allowedPrefix: ALLOWED_PREFIX_EXPRESSION,
     },
-  };
+    validations: [
+      {
+        expression: TYPE_ZERO_EXPRESSION,
+        message: "spec.type must be 0 (user-assigned managed identity)",
+        messageExpression:
+          "'AzureIdentity ' + object.metadata.name + ': spec.type must be 0 (user-assigned managed identity), got ' + (has(object.spec) && has(object.spec.type) ? string(object.spec.type) : 'none')",
+        reason: "Invalid",
+      },
+      {
+        expression: NAMESPACE_HAS_RESOURCE_GROUP_EXPRESSION,
+        message: `the namespace has no ${RESOURCE_GROUP_ANNOTATION} annotation, so it may hold no AzureIdentity`,
+        messageExpression: `'namespace ' + request.namespace + ${celString(` has no valid ${RESOURCE_GROUP_ANNOTATION} annotation (got "`)} + variables.resourceGroupId + '"), so it may hold no AzureIdentity'`,
+      },
+      {
+        expression: RESOURCE_ID_IN_GROUP_EXPRESSION,
+        message: "spec.resourceID must be a user-assigned identity in the namespace's team resource group",
+        messageExpression:
+          "'AzureIdentity ' + object.metadata.name + ': spec.resourceID \"' + variables.resourceId + '\" is not a user-assigned identity in ' + variables.resourceGroupId",
+      },
+    ],
+  });
 }

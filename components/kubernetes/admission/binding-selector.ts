@@ -7,7 +7,7 @@
  */
 import { AAD_POD_IDENTITY_GROUP } from "../conventions";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
-import { validation } from "./cel";
+import { denyPolicy, onWrite } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 
 export const BINDING_SELECTOR_POLICY = "aks-hardening-azure-identity-binding-selector";
@@ -22,37 +22,20 @@ export const BINDING_SELECTOR_EXPRESSION =
   "variables.identity != '' && variables.selector == request.namespace + '.' + variables.identity";
 
 export function bindingSelectorPolicy(): AdmissionPolicyDefinition {
-  const name = BINDING_SELECTOR_POLICY;
-  return {
-    name,
+  return denyPolicy({
+    name: BINDING_SELECTOR_POLICY,
     threats: ["S1", "S2"],
     description:
       "An AzureIdentityBinding's selector must be <namespace>.<azureIdentity> of its own namespace.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: [AAD_POD_IDENTITY_GROUP],
-            apiVersions: ["*"],
-            operations: ["CREATE", "UPDATE"],
-            resources: [R.azureIdentityBindings],
-          },
-        ],
-      },
-      variables: [
-        { name: "identity", expression: BINDING_IDENTITY_EXPRESSION },
-        { name: "selector", expression: BINDING_SELECTOR_VALUE_EXPRESSION },
-      ],
-      validations: [
-        validation(
-          name,
-          BINDING_SELECTOR_EXPRESSION,
-          "spec.selector must be <namespace>.<spec.azureIdentity>",
+    resourceRules: [onWrite(AAD_POD_IDENTITY_GROUP, "*", [R.azureIdentityBindings])],
+    variables: { identity: BINDING_IDENTITY_EXPRESSION, selector: BINDING_SELECTOR_VALUE_EXPRESSION },
+    validations: [
+      {
+        expression: BINDING_SELECTOR_EXPRESSION,
+        message: "spec.selector must be <namespace>.<spec.azureIdentity>",
+        messageExpression:
           "'AzureIdentityBinding ' + object.metadata.name + ': spec.selector \"' + variables.selector + '\" must be \"' + request.namespace + '.' + variables.identity + '\"'",
-        ),
-      ],
-    },
-  };
+      },
+    ],
+  });
 }

@@ -5,7 +5,13 @@
  * The expressions use only standard CEL plus the Kubernetes strings library (`lowerAscii`,
  * `substring`, `join`), available on every API server with ValidatingAdmissionPolicy v1 (1.30+).
  */
-import type { GuardrailSettings, PolicyValidation } from "./types";
+import type {
+  AdmissionPolicyDefinition,
+  GuardrailSettings,
+  LabelSelector,
+  PolicyValidation,
+  ResourceRule,
+} from "./types";
 
 /** A CEL string literal (single-quoted, backslash and quote escaped). */
 export function celString(value: string): string {
@@ -38,20 +44,56 @@ export function platformPrincipalExpression(settings: GuardrailSettings): string
   );
 }
 
-/** A validation whose message starts with the policy name, so a denial says which guardrail fired. */
-export function validation(
-  policyName: string,
-  expression: string,
-  staticMessage: string,
-  messageExpression: string,
-  reason: PolicyValidation["reason"] = "Forbidden",
-): PolicyValidation {
+/** What a policy module states; `denyPolicy` adds what every guardrail shares. */
+export interface DenyPolicyParts {
+  name: string;
+  threats: string[];
+  description: string;
+  resourceRules: ResourceRule[];
+  namespaceSelector?: LabelSelector;
+  /** Variables in evaluation order (later ones may use earlier ones). */
+  variables: Record<string, string>;
+  validations: {
+    expression: string;
+    /** Static fallback message, without the policy name. */
+    message: string;
+    /** CEL building the message, without the policy name. */
+    messageExpression: string;
+    reason?: PolicyValidation["reason"];
+  }[];
+}
+
+/**
+ * A fail-closed, Deny-bound policy whose every message starts with the policy name, so a denial
+ * (or a CEL error, which also denies) always says which guardrail fired.
+ */
+export function denyPolicy(parts: DenyPolicyParts): AdmissionPolicyDefinition {
+  const prefix = `${parts.name}: `;
   return {
-    expression,
-    message: `${policyName}: ${staticMessage}`,
-    messageExpression: `${celString(`${policyName}: `)} + ${messageExpression}`,
-    reason,
+    name: parts.name,
+    threats: parts.threats,
+    description: parts.description,
+    validationActions: ["Deny"],
+    spec: {
+      failurePolicy: "Fail",
+      matchConstraints: {
+        resourceRules: parts.resourceRules,
+        ...(parts.namespaceSelector ? { namespaceSelector: parts.namespaceSelector } : {}),
+      },
+      variables: Object.entries(parts.variables).map(([name, expression]) => ({ name, expression })),
+      validations: parts.validations.map((v) => ({
+        expression: v.expression,
+        message: `${prefix}${v.message}`,
+        messageExpression: `${celString(prefix)} + ${v.messageExpression}`,
+        reason: v.reason ?? "Forbidden",
+      })),
+    },
   };
+}
+
+/** A rule matching CREATE and UPDATE of `resources` in one API group (all versions when `*`). */
+export function onWrite(apiGroup: string, apiVersion: string, resources: string[]): ResourceRule {
+  return { apiGroups: [apiGroup], apiVersions: [apiVersion], operations: ["CREATE", "UPDATE"], resources };
 }
 
 /** `map[key]` when present, else `''` (indexing a missing key is a runtime error in CEL). */

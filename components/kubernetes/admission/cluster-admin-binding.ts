@@ -5,7 +5,7 @@
  * (`system:masters` itself is granted by certificates, not by RBAC, so it appears here only as an
  * allowed subject.)
  */
-import { SYSTEM_MASTERS, celStringList, validation } from "./cel";
+import { SYSTEM_MASTERS, celStringList, denyPolicy, onWrite } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const CLUSTER_ADMIN_BINDING_POLICY = "aks-hardening-cluster-admin-binding";
@@ -24,36 +24,22 @@ export function nonPlatformSubjectsExpression(settings: GuardrailSettings): stri
 }
 
 export function clusterAdminBindingPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
-  const name = CLUSTER_ADMIN_BINDING_POLICY;
-  return {
-    name,
+  return denyPolicy({
+    name: CLUSTER_ADMIN_BINDING_POLICY,
     threats: ["escalation"],
     description: "cluster-admin may be bound only to platform subjects.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: ["rbac.authorization.k8s.io"],
-            apiVersions: ["v1"],
-            operations: ["CREATE", "UPDATE"],
-            resources: ["clusterrolebindings", "rolebindings"],
-          },
-        ],
-      },
-      variables: [
-        { name: "grantsClusterAdmin", expression: GRANTS_CLUSTER_ADMIN_EXPRESSION },
-        { name: "nonPlatformSubjects", expression: nonPlatformSubjectsExpression(settings) },
-      ],
-      validations: [
-        validation(
-          name,
-          "!variables.grantsClusterAdmin || size(variables.nonPlatformSubjects) == 0",
-          "cluster-admin may be bound only to platform subjects",
-          "'binding ' + object.metadata.name + ' grants cluster-admin to non-platform subjects: ' + variables.nonPlatformSubjects.join(', ')",
-        ),
-      ],
+    resourceRules: [onWrite("rbac.authorization.k8s.io", "v1", ["clusterrolebindings", "rolebindings"])],
+    variables: {
+      grantsClusterAdmin: GRANTS_CLUSTER_ADMIN_EXPRESSION,
+      nonPlatformSubjects: nonPlatformSubjectsExpression(settings),
     },
-  };
+    validations: [
+      {
+        expression: "!variables.grantsClusterAdmin || size(variables.nonPlatformSubjects) == 0",
+        message: "cluster-admin may be bound only to platform subjects",
+        messageExpression:
+          "'binding ' + object.metadata.name + ' grants cluster-admin to non-platform subjects: ' + variables.nonPlatformSubjects.join(', ')",
+      },
+    ],
+  });
 }

@@ -8,7 +8,14 @@
  * (Deployment -> ReplicaSet -> Pod, DaemonSet -> Pod). RBAC gives teams nothing in the namespace.
  */
 import { NAMESPACE_NAME_LABEL } from "../conventions";
-import { celString, celStringList, platformPrincipalExpression, serviceAccountUser, validation } from "./cel";
+import {
+  celString,
+  celStringList,
+  denyPolicy,
+  onWrite,
+  platformPrincipalExpression,
+  serviceAccountUser,
+} from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const IDENTITY_NAMESPACE_WORKLOADS_POLICY = "aks-hardening-identity-namespace-workloads";
@@ -46,72 +53,44 @@ export const SERVICE_ACCOUNT_EXPRESSION =
   "has(variables.podSpec.serviceAccountName) ? variables.podSpec.serviceAccountName : 'default'";
 
 export function identityNamespaceWorkloadsPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
-  const name = IDENTITY_NAMESPACE_WORKLOADS_POLICY;
+  const ns = settings.identityNamespace;
   const images = celStringList(settings.pinnedImages);
-  const ops: ("CREATE" | "UPDATE")[] = ["CREATE", "UPDATE"];
-  return {
-    name,
+  return denyPolicy({
+    name: IDENTITY_NAMESPACE_WORKLOADS_POLICY,
     threats: ["S5", "S6"],
-    description: `Workloads in ${settings.identityNamespace} run only as its own service accounts with the pinned images, written by platform principals and workload controllers.`,
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: settings.identityNamespace } },
-        resourceRules: [
-          {
-            apiGroups: [""],
-            apiVersions: ["v1"],
-            operations: ops,
-            resources: ["pods", "pods/ephemeralcontainers"],
-          },
-          {
-            apiGroups: ["apps"],
-            apiVersions: ["v1"],
-            operations: ops,
-            resources: ["deployments", "daemonsets", "replicasets", "statefulsets"],
-          },
-          { apiGroups: ["batch"], apiVersions: ["v1"], operations: ops, resources: ["jobs", "cronjobs"] },
-        ],
-      },
-      variables: [
-        { name: "isPlatform", expression: platformPrincipalExpression(settings) },
-        {
-          name: "isController",
-          expression: `request.userInfo.username in ${celStringList(WORKLOAD_CONTROLLER_USERS)}`,
-        },
-        { name: "podSpec", expression: POD_SPEC_EXPRESSION },
-        { name: "containers", expression: ALL_CONTAINERS_EXPRESSION },
-        { name: "serviceAccount", expression: SERVICE_ACCOUNT_EXPRESSION },
-        {
-          name: "unpinnedImages",
-          expression: `variables.containers.map(c, c.image).filter(i, !(i in ${images}))`,
-        },
-      ],
-      validations: [
-        validation(
-          name,
-          "variables.isPlatform || variables.isController",
-          `only platform principals may create workloads in ${settings.identityNamespace}`,
-          `request.userInfo.username + ' may not ' + request.operation + ' ' + request.resource.resource + ${celString(
-            ` in ${settings.identityNamespace} (platform principals only)`,
-          )}`,
-        ),
-        validation(
-          name,
-          `variables.serviceAccount in ${celStringList(settings.identityServiceAccounts)}`,
-          `pods in ${settings.identityNamespace} must run as one of its own service accounts`,
-          `${celString("service account ")} + variables.serviceAccount + ${celString(
-            ` is not allowed in ${settings.identityNamespace} (allowed: ${settings.identityServiceAccounts.join(", ")})`,
-          )}`,
-        ),
-        validation(
-          name,
-          "size(variables.unpinnedImages) == 0",
-          `containers in ${settings.identityNamespace} must use the pinned aad-pod-identity images`,
-          `${celString("images not pinned for ")} + ${celString(settings.identityNamespace)} + ': ' + variables.unpinnedImages.join(', ')`,
-        ),
-      ],
+    description: `Workloads in ${ns} run only as its own service accounts with the pinned images, written by platform principals and workload controllers.`,
+    namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } },
+    resourceRules: [
+      onWrite("", "v1", ["pods", "pods/ephemeralcontainers"]),
+      onWrite("apps", "v1", ["deployments", "daemonsets", "replicasets", "statefulsets"]),
+      onWrite("batch", "v1", ["jobs", "cronjobs"]),
+    ],
+    variables: {
+      isPlatform: platformPrincipalExpression(settings),
+      isController: `request.userInfo.username in ${celStringList(WORKLOAD_CONTROLLER_USERS)}`,
+      podSpec: POD_SPEC_EXPRESSION,
+      containers: ALL_CONTAINERS_EXPRESSION,
+      serviceAccount: SERVICE_ACCOUNT_EXPRESSION,
+      unpinnedImages: `variables.containers.map(c, c.image).filter(i, !(i in ${images}))`,
     },
-  };
+    validations: [
+      {
+        expression: "variables.isPlatform || variables.isController",
+        message: `only platform principals may create workloads in ${ns}`,
+        messageExpression: `request.userInfo.username + ' may not ' + request.operation + ' ' + request.resource.resource + ${celString(` in ${ns} (platform principals only)`)}`,
+      },
+      {
+        expression: `variables.serviceAccount in ${celStringList(settings.identityServiceAccounts)}`,
+        message: `pods in ${ns} must run as one of its own service accounts`,
+        messageExpression: `'service account ' + variables.serviceAccount + ${celString(
+          ` is not allowed in ${ns} (allowed: ${settings.identityServiceAccounts.join(", ")})`,
+        )}`,
+      },
+      {
+        expression: "size(variables.unpinnedImages) == 0",
+        message: `containers in ${ns} must use the pinned aad-pod-identity images`,
+        messageExpression: `${celString(`images not pinned for ${ns}: `)} + variables.unpinnedImages.join(', ')`,
+      },
+    ],
+  });
 }

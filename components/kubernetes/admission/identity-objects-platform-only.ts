@@ -9,7 +9,14 @@
  */
 import { AAD_POD_IDENTITY_GROUP } from "../conventions";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
-import { celString, celStringList, platformPrincipalExpression, serviceAccountUser, validation } from "./cel";
+import {
+  celString,
+  celStringList,
+  denyPolicy,
+  onWrite,
+  platformPrincipalExpression,
+  serviceAccountUser,
+} from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const IDENTITY_OBJECTS_POLICY = "aks-hardening-identity-objects-platform-only";
@@ -26,41 +33,30 @@ export function identityControllerExpression(settings: GuardrailSettings): strin
 }
 
 export function identityObjectsPlatformOnlyPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
-  return {
+  return denyPolicy({
     name: IDENTITY_OBJECTS_POLICY,
     threats: ["S2", "S3", "S6"],
     description:
       "AzureIdentity, AzureIdentityBinding, AzureAssignedIdentity and AzurePodIdentityException are written by platform principals (and MIC's assignments) only.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: [AAD_POD_IDENTITY_GROUP],
-            apiVersions: ["*"],
-            operations: ["CREATE", "UPDATE"],
-            resources: [
-              R.azureIdentities,
-              R.azureIdentityBindings,
-              R.azureAssignedIdentities,
-              R.azurePodIdentityExceptions,
-            ],
-          },
-        ],
-      },
-      variables: [
-        { name: "isPlatform", expression: platformPrincipalExpression(settings) },
-        { name: "isIdentityController", expression: identityControllerExpression(settings) },
-      ],
-      validations: [
-        validation(
-          IDENTITY_OBJECTS_POLICY,
-          "variables.isPlatform || variables.isIdentityController",
-          "aad-pod-identity objects are written by platform principals only",
-          "request.userInfo.username + ' may not ' + request.operation + ' ' + request.resource.resource + ' in namespace ' + request.namespace + ' (platform principals only)'",
-        ),
-      ],
+    resourceRules: [
+      onWrite(AAD_POD_IDENTITY_GROUP, "*", [
+        R.azureIdentities,
+        R.azureIdentityBindings,
+        R.azureAssignedIdentities,
+        R.azurePodIdentityExceptions,
+      ]),
+    ],
+    variables: {
+      isPlatform: platformPrincipalExpression(settings),
+      isIdentityController: identityControllerExpression(settings),
     },
-  };
+    validations: [
+      {
+        expression: "variables.isPlatform || variables.isIdentityController",
+        message: "aad-pod-identity objects are written by platform principals only",
+        messageExpression:
+          "request.userInfo.username + ' may not ' + request.operation + ' ' + request.resource.resource + ' in namespace ' + request.namespace + ' (platform principals only)'",
+      },
+    ],
+  });
 }

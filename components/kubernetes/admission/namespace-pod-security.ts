@@ -7,7 +7,7 @@
  * namespace, ...), and a team namespace (label `aks-hardening.io/team`) must enforce `restricted`.
  */
 import { PSA_LABEL_PREFIX, TEAM_LABEL } from "../conventions";
-import { celString, celStringList, validation, valueOrEmpty } from "./cel";
+import { celString, celStringList, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const NAMESPACE_POD_SECURITY_POLICY = "aks-hardening-namespace-pod-security";
@@ -27,44 +27,28 @@ export const ENFORCES_POD_SECURITY_EXPRESSION =
 export const TEAM_NAMESPACE_RESTRICTED_EXPRESSION = `!(${celString(TEAM_LABEL)} in variables.labels) || variables.enforce == 'restricted'`;
 
 export function namespacePodSecurityPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
-  const name = NAMESPACE_POD_SECURITY_POLICY;
-  return {
-    name,
+  return denyPolicy({
+    name: NAMESPACE_POD_SECURITY_POLICY,
     threats: ["S4"],
     description:
       "Every namespace enforces PSA baseline or restricted (team namespaces restricted); only allow-listed system namespaces may be privileged.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: [""],
-            apiVersions: ["v1"],
-            operations: ["CREATE", "UPDATE"],
-            resources: ["namespaces"],
-          },
-        ],
-      },
-      variables: [
-        { name: "labels", expression: NAMESPACE_LABELS_EXPRESSION },
-        { name: "enforce", expression: ENFORCE_LEVEL_EXPRESSION },
-        { name: "privilegedAllowed", expression: privilegedAllowedExpression(settings) },
-      ],
-      validations: [
-        validation(
-          name,
-          ENFORCES_POD_SECURITY_EXPRESSION,
-          `the namespace must carry ${ENFORCE}=baseline or restricted`,
-          `'namespace ' + object.metadata.name + ${celString(` must carry ${ENFORCE}=baseline|restricted (only allow-listed system namespaces may be privileged), got "`)} + variables.enforce + '"'`,
-        ),
-        validation(
-          name,
-          TEAM_NAMESPACE_RESTRICTED_EXPRESSION,
-          `a team namespace must enforce ${ENFORCE}=restricted`,
-          `'team namespace ' + object.metadata.name + ${celString(` must carry ${ENFORCE}=restricted, got "`)} + variables.enforce + '"'`,
-        ),
-      ],
+    resourceRules: [onWrite("", "v1", ["namespaces"])],
+    variables: {
+      labels: NAMESPACE_LABELS_EXPRESSION,
+      enforce: ENFORCE_LEVEL_EXPRESSION,
+      privilegedAllowed: privilegedAllowedExpression(settings),
     },
-  };
+    validations: [
+      {
+        expression: ENFORCES_POD_SECURITY_EXPRESSION,
+        message: `the namespace must carry ${ENFORCE}=baseline or restricted`,
+        messageExpression: `'namespace ' + object.metadata.name + ${celString(` must carry ${ENFORCE}=baseline|restricted (only allow-listed system namespaces may be privileged), got "`)} + variables.enforce + '"'`,
+      },
+      {
+        expression: TEAM_NAMESPACE_RESTRICTED_EXPRESSION,
+        message: `a team namespace must enforce ${ENFORCE}=restricted`,
+        messageExpression: `'team namespace ' + object.metadata.name + ${celString(` must carry ${ENFORCE}=restricted, got "`)} + variables.enforce + '"'`,
+      },
+    ],
+  });
 }

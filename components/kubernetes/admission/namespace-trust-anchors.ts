@@ -8,7 +8,7 @@
  * judged by the pod-security policy); on update, it may change none of them.
  */
 import { PSA_LABEL_KEYS, RESOURCE_GROUP_ANNOTATION, TEAM_LABEL } from "../conventions";
-import { celStringList, platformPrincipalExpression, validation } from "./cel";
+import { celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const NAMESPACE_TRUST_ANCHORS_POLICY = "aks-hardening-namespace-trust-anchors";
@@ -30,54 +30,31 @@ function changedKeysExpression(keys: string, field: "labels" | "annotations"): s
 const mapOf = (obj: string, field: string) => `has(${obj}.metadata.${field}) ? ${obj}.metadata.${field} : {}`;
 
 export function namespaceTrustAnchorsPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
-  const name = NAMESPACE_TRUST_ANCHORS_POLICY;
   const labelKeys = `(request.operation == 'CREATE' ? ${celStringList(OWNERSHIP_LABEL_KEYS)} : ${celStringList(ANCHOR_LABEL_KEYS)})`;
-  return {
-    name,
+  return denyPolicy({
+    name: NAMESPACE_TRUST_ANCHORS_POLICY,
     threats: ["S2", "S3", "S4"],
     description:
       "Only platform principals set or change a namespace's team label, resource-group annotation and (after creation) PSA labels.",
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          {
-            apiGroups: [""],
-            apiVersions: ["v1"],
-            operations: ["CREATE", "UPDATE"],
-            resources: ["namespaces"],
-          },
-        ],
-      },
-      variables: [
-        { name: "isPlatform", expression: platformPrincipalExpression(settings) },
-        { name: "newLabels", expression: mapOf("object", "labels") },
-        {
-          name: "oldLabels",
-          expression: `request.operation == 'UPDATE' ? (${mapOf("oldObject", "labels")}) : {}`,
-        },
-        { name: "newAnnotations", expression: mapOf("object", "annotations") },
-        {
-          name: "oldAnnotations",
-          expression: `request.operation == 'UPDATE' ? (${mapOf("oldObject", "annotations")}) : {}`,
-        },
-        {
-          name: "changedAnchors",
-          expression: `${changedKeysExpression(labelKeys, "labels")} + ${changedKeysExpression(
-            celStringList(ANCHOR_ANNOTATION_KEYS),
-            "annotations",
-          )}`,
-        },
-      ],
-      validations: [
-        validation(
-          name,
-          "variables.isPlatform || size(variables.changedAnchors) == 0",
-          "only platform principals may set or change namespace trust-anchor labels and annotations",
-          "request.userInfo.username + ' may not set or change ' + variables.changedAnchors.join(', ') + ' on namespace ' + object.metadata.name + ' (platform principals only)'",
-        ),
-      ],
+    resourceRules: [onWrite("", "v1", ["namespaces"])],
+    variables: {
+      isPlatform: platformPrincipalExpression(settings),
+      newLabels: mapOf("object", "labels"),
+      oldLabels: `request.operation == 'UPDATE' ? (${mapOf("oldObject", "labels")}) : {}`,
+      newAnnotations: mapOf("object", "annotations"),
+      oldAnnotations: `request.operation == 'UPDATE' ? (${mapOf("oldObject", "annotations")}) : {}`,
+      changedAnchors: `${changedKeysExpression(labelKeys, "labels")} + ${changedKeysExpression(
+        celStringList(ANCHOR_ANNOTATION_KEYS),
+        "annotations",
+      )}`,
     },
-  };
+    validations: [
+      {
+        expression: "variables.isPlatform || size(variables.changedAnchors) == 0",
+        message: "only platform principals may set or change namespace trust-anchor labels and annotations",
+        messageExpression:
+          "request.userInfo.username + ' may not set or change ' + variables.changedAnchors.join(', ') + ' on namespace ' + object.metadata.name + ' (platform principals only)'",
+      },
+    ],
+  });
 }

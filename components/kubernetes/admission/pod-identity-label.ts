@@ -6,7 +6,7 @@
  * value onto its pod is refused before NMI ever sees the pod; `forceNamespaced` is the second layer.
  */
 import { POD_IDENTITY_LABEL } from "../conventions";
-import { celString, validation, valueOrEmpty } from "./cel";
+import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 
 export const POD_IDENTITY_LABEL_POLICY = "aks-hardening-pod-identity-label-owner";
@@ -21,27 +21,18 @@ export const POD_LABEL_VALUE_EXPRESSION = `has(object.metadata.labels) ? ${value
 export const POD_LABEL_OWNED_EXPRESSION = `variables.bindingLabel == '' || variables.bindingLabel.startsWith(request.namespace + '.')`;
 
 export function podIdentityLabelPolicy(): AdmissionPolicyDefinition {
-  return {
+  return denyPolicy({
     name: POD_IDENTITY_LABEL_POLICY,
     threats: ["S1"],
     description: `A pod's ${POD_IDENTITY_LABEL} label must start with its own namespace and a dot.`,
-    validationActions: ["Deny"],
-    spec: {
-      failurePolicy: "Fail",
-      matchConstraints: {
-        resourceRules: [
-          { apiGroups: [""], apiVersions: ["v1"], operations: ["CREATE", "UPDATE"], resources: ["pods"] },
-        ],
+    resourceRules: [onWrite("", "v1", ["pods"])],
+    variables: { bindingLabel: POD_LABEL_VALUE_EXPRESSION },
+    validations: [
+      {
+        expression: POD_LABEL_OWNED_EXPRESSION,
+        message: `the ${POD_IDENTITY_LABEL} label must be <namespace>.<identity> of the pod's own namespace`,
+        messageExpression: `${celString(`pod label ${POD_IDENTITY_LABEL}=`)} + variables.bindingLabel + ' is not owned by namespace ' + request.namespace + ' (must start with ' + request.namespace + '.)'`,
       },
-      variables: [{ name: "bindingLabel", expression: POD_LABEL_VALUE_EXPRESSION }],
-      validations: [
-        validation(
-          POD_IDENTITY_LABEL_POLICY,
-          POD_LABEL_OWNED_EXPRESSION,
-          `the ${POD_IDENTITY_LABEL} label must be <namespace>.<identity> of the pod's own namespace`,
-          `${celString(`pod label ${POD_IDENTITY_LABEL}=`)} + variables.bindingLabel + ' is not owned by namespace ' + request.namespace + ' (must start with ' + request.namespace + '.)'`,
-        ),
-      ],
-    },
-  };
+    ],
+  });
 }
