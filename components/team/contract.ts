@@ -10,7 +10,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../../infra/config/types";
 import { podIdentitySelector } from "../kubernetes/conventions";
-import { ProblemList } from "./errors";
+import { ProblemList, TeamInputError } from "./errors";
 
 /** The contract version this library writes and reads. */
 export const TEAM_CONTRACT_VERSION = 1;
@@ -79,8 +79,8 @@ export interface TeamContractSource<Value = pulumi.Input<string>> {
 export interface TeamContractsArgs {
   /** Every team, with its resource group ID and identities' client IDs (Outputs are fine). */
   teams: TeamContractSource[];
-  /** API server URL, e.g. `pulumi.interpolate\`https://${cluster.fqdn}:443\``. */
-  server: pulumi.Input<string>;
+  /** API server URL (`https://...`). Default: the first cluster `server:` of `kubeconfig`. */
+  server?: pulumi.Input<string>;
   /**
    * A kubeconfig teams may use: endpoint and CA only, authentication through the team's own
    * credentials (AKS user credentials with kubelogin). Never the platform's admin kubeconfig:
@@ -108,6 +108,12 @@ export function assertKubeconfigCarriesNoCredentials(kubeconfig: string): void {
     );
     problems.throwIfAny("team contract input");
   }
+}
+
+/** The first cluster `server:` URL of a kubeconfig, or `undefined` when it has none. */
+export function kubeconfigServer(kubeconfig: string): string | undefined {
+  // Block style (`server: https://...`) or flow style (`cluster: { server: https://... }`).
+  return /(?:^|[\s{,])server:\s*["']?([^\s"',}]+)/m.exec(kubeconfig)?.[1];
 }
 
 /** Pure: the contract of one team, from resolved values. */
@@ -157,8 +163,14 @@ export function teamContractsOutput(
   );
   return pulumi
     .all([pulumi.all(teams), pulumi.output(args.server), pulumi.secret(args.kubeconfig)])
-    .apply(([resolved, server, kubeconfig]) =>
-      Object.fromEntries(
+    .apply(([resolved, explicitServer, kubeconfig]) => {
+      const server = explicitServer ?? kubeconfigServer(kubeconfig);
+      if (!server) {
+        throw new TeamInputError("team contract input", [
+          { key: "server", value: undefined, message: "not given and no `server:` in the kubeconfig" },
+        ]);
+      }
+      return Object.fromEntries(
         resolved.map((team) => [
           team.name,
           buildTeamContract(team, { server, kubeconfig }, [
@@ -166,6 +178,6 @@ export function teamContractsOutput(
             ...(args.teamImageRegistries?.[team.name] ?? []),
           ]),
         ]),
-      ),
-    );
+      );
+    });
 }

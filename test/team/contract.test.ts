@@ -2,8 +2,10 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   TEAM_CONTRACT_VERSION,
   assertKubeconfigCarriesNoCredentials,
+  kubeconfigServer,
   teamContractsOutput,
 } from "../../components/team/contract";
+import { MOCK_USER_KUBECONFIG } from "../../testing/computed-outputs";
 import { TeamInputError } from "../../components/team/errors";
 import { validateTeamContract } from "../../components/team/stack-reference";
 import { resolveOutput } from "../../testing/recording-mocks";
@@ -46,6 +48,10 @@ describe("assertKubeconfigCarriesNoCredentials", () => {
     expect(() => assertKubeconfigCarriesNoCredentials(TEAM_KUBECONFIG)).not.toThrow();
   });
 
+  it("accepts the AKS user-credentials kubeconfig the blueprint's cluster exports", () => {
+    expect(() => assertKubeconfigCarriesNoCredentials(MOCK_USER_KUBECONFIG)).not.toThrow();
+  });
+
   it.each(["client-key-data: AAAA", "token: eyJhbGciOi", "password: hunter2"])(
     "refuses a kubeconfig embedding %s (it would hand teams the platform's rights)",
     (credential) => {
@@ -75,6 +81,21 @@ describe("teamContractsOutput", () => {
     expect(Object.keys(contracts)).toEqual(["team-a", "team-b"]);
     expect(contracts["team-a"]).toEqual(contractOf(TEAM_A, ["mcr.microsoft.com", "acrteama.azurecr.io"]));
     expect(contracts["team-b"]).toEqual(contractOf(TEAM_B, ["mcr.microsoft.com"]));
+  });
+});
+
+describe("kubeconfigServer", () => {
+  it("reads the API server from block and flow style kubeconfigs", () => {
+    expect(kubeconfigServer(TEAM_KUBECONFIG)).toBe(SERVER);
+    expect(kubeconfigServer(MOCK_USER_KUBECONFIG)).toBe("https://mock.hcp.example.azmk8s.io:443");
+    expect(kubeconfigServer("apiVersion: v1\nclusters: []\n")).toBeUndefined();
+  });
+
+  it("is the contract's server when the platform passes none", async () => {
+    const contracts = await resolveOutput(
+      teamContractsOutput({ teams: [TEAM_B], kubeconfig: MOCK_USER_KUBECONFIG }),
+    );
+    expect(contracts["team-b"].kubernetes.server).toBe("https://mock.hcp.example.azmk8s.io:443");
   });
 });
 
