@@ -77,14 +77,14 @@ export interface TeamContractSource<Value = pulumi.Input<string>> {
 
 /** What the platform program hands to `teamContractsOutput`. */
 export interface TeamContractsArgs {
-  /** Every team, with its resource group ID and identities' client IDs (Outputs are fine). */
+  /** Every team, with its resource group ID and identities' client IDs (Outputs are fine). Required. */
   teams: TeamContractSource[];
   /** API server URL (`https://...`). Default: the first cluster `server:` of `kubeconfig`. */
   server?: pulumi.Input<string>;
   /**
    * A kubeconfig teams may use: endpoint and CA only, authentication through the team's own
    * credentials (AKS user credentials with kubelogin). Never the platform's admin kubeconfig:
-   * one with embedded keys, tokens or passwords is refused.
+   * one with embedded keys, tokens or passwords is refused. Required.
    */
   kubeconfig: pulumi.Input<string>;
   /** Image registries every team may pull from. Default: none. */
