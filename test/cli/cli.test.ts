@@ -1,0 +1,172 @@
+/**
+ * `plan` and `audit` end to end, spawned as a user runs them (the package.json commands), all
+ * started at once in `beforeAll` because each process pays the SDK's start-up. One compliant stack
+ * (dev), then the same stack with one insecure setting; real-format fixtures; each kind of bad input.
+ */
+import { execFile } from "child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import * as path from "path";
+import { sarifValidator } from "./sarif-schema";
+
+const ROOT = path.resolve(__dirname, "../..");
+const FIXTURES = path.join(__dirname, "fixtures");
+const tmp = mkdtempSync(path.join(tmpdir(), "cli-e2e-"));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run <script> -- args` the way package.json defines it, without npm's own start-up. */
+function run(script: "plan" | "audit", args: string[]): Promise<Run> {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const [command, ...base] = pkg.scripts[script].split(" ");
+  if (command !== "node") throw new Error(`unexpected ${script} command: ${pkg.scripts[script]}`);
+  return new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      [...base, ...args],
+      { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+/** A stacks directory holding a copy of dev with one line changed. */
+function mutatedDev(dir: string, from: RegExp, to: string): string {
+  const stacks = path.join(tmp, dir);
+  mkdirSync(stacks);
+  const text = readFileSync(path.join(ROOT, "stacks/Pulumi.dev.yaml"), "utf8");
+  if (!from.test(text)) throw new Error(`stacks/Pulumi.dev.yaml no longer has ${from}`);
+  writeFileSync(path.join(stacks, "Pulumi.dev.yaml"), text.replace(from, to));
+  return stacks;
+}
+
+const planFile = path.join(tmp, "dev-plan.json");
+const reportFile = path.join(tmp, "dev-report.md");
+const results: Record<string, Run> = {};
+
+beforeAll(async () => {
+  const truncated = path.join(tmp, "truncated.json");
+  writeFileSync(truncated, readFileSync(path.join(FIXTURES, "stack-export.json"), "utf8").slice(0, 700));
+  const insecure = mutatedDev("insecure", /defender: true/, "defender: false");
+  const invalid = mutatedDev("invalid", /tier: \w+/, "tier: Gold");
+  copyFileSync(path.join(FIXTURES, "preview.json"), path.join(tmp, "preview.json"));
+  const jobs: Record<string, () => Promise<Run>> = {
+    dev: () => run("plan", ["--stack", "dev", "--out", planFile, "--report", reportFile]),
+    insecure: () => run("plan", ["--stack", "dev", "--stacks-dir", insecure]),
+    invalid: () => run("plan", ["--stack", "dev", "--stacks-dir", invalid]),
+    unknownStack: () => run("plan", ["--stack", "staging"]),
+    exportFixture: () => run("audit", [path.join(FIXTURES, "stack-export.json")]),
+    previewFixture: () => run("audit", [path.join(tmp, "preview.json"), "--format", "json"]),
+    truncated: () => run("audit", [truncated]),
+    badFormat: () => run("audit", [path.join(FIXTURES, "preview.json"), "--format", "xml"]),
+  };
+  await Promise.all(Object.entries(jobs).map(async ([name, job]) => (results[name] = await job())));
+  // The plan file feeds the second audit, so it runs after the plan.
+  results.auditPlan = await run("audit", [
+    planFile,
+    "--format",
+    "sarif",
+    "--policy-config",
+    "policy-pack/config/dev.json",
+  ]);
+}, 240_000);
+
+/** No bad input may end in a stack trace. */
+function expectNoStackTrace(r: Run): void {
+  expect(r.stderr).not.toMatch(/\n\s+at .+\(.+:\d+:\d+\)/);
+}
+
+describe("npm run plan", () => {
+  it("plans the dev stack cleanly: exit 0, resources by type and component, graph, violations", () => {
+    const r = results.dev;
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Resources: \d+ \(\d+ custom/);
+    expect(r.stdout).toContain("By type:");
+    expect(r.stdout).toContain("By component (direct children):");
+    expect(r.stdout).toMatch(/Deployment graph: depth \d+ \(critical path: Stack aks-hardening-dev > /);
+    expect(r.stdout).toMatch(/Widest level: \d+ resources at level \d+/);
+    expect(r.stdout).toMatch(/Policy violations: (none|\d+ \(0 mandatory\))/);
+  });
+
+  it("writes a pulumi stack export and a threat report covering S1-S6 with a diagram", () => {
+    const plan = JSON.parse(readFileSync(planFile, "utf8"));
+    expect(plan.version).toBe(3);
+    const types = plan.deployment.resources.map((r: { type: string }) => r.type);
+    expect(types).toContain("pulumi:providers:kubernetes");
+    expect(types).toContain("azure-native:containerservice:ManagedCluster");
+    const report = readFileSync(reportFile, "utf8");
+    for (const s of ["S1", "S2", "S3", "S4", "S5", "S6"])
+      expect(report).toMatch(new RegExp(`## ${s}: .*: (defended|\\*\\*exposed\\*\\*)`));
+    expect(report).toContain("```mermaid\nflowchart LR");
+  });
+
+  it("the same stack with Defender turned off exits 1 and names the policy", () => {
+    expect(results.insecure.code).toBe(1);
+    expect(results.insecure.stdout).toMatch(/aks-defender\s+\w+\s+mandatory/);
+  });
+
+  it("invalid config exits 2 with the validator's line naming the key and value, no stack trace", () => {
+    const r = results.invalid;
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invalid configuration in .*Pulumi\.dev\.yaml:\ncluster\.tier: .*Gold/);
+    expectNoStackTrace(r);
+  });
+
+  it("an unknown stack exits 2 and lists the available stacks", () => {
+    expect(results.unknownStack.code).toBe(2);
+    expect(results.unknownStack.stderr).toMatch(/unknown stack "staging".*Available stacks: .*dev.*prod/);
+  });
+});
+
+describe("npm run audit", () => {
+  it("audits a real-format pulumi stack export: exit 1, naming the kubenet cluster's policy", () => {
+    const r = results.exportFixture;
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("audit of");
+    expect(r.stdout).toMatch(
+      /aks-azure-cni-network-policy\s+critical\s+mandatory\s+azure-native:containerservice:ManagedCluster::legacy-aks/,
+    );
+  });
+
+  it("audits a pulumi preview --json output, ignoring the resource being deleted", () => {
+    const r = results.previewFixture;
+    expect(r.code).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.source).toMatchObject({ kind: "preview-json", stack: "staging" });
+    const names = out.violations.map(
+      (v: { policyName: string; resourceName: string }) => `${v.policyName}:${v.resourceName}`,
+    );
+    expect(names).toContain("azure-role-assignment-scope:ci-deployer");
+    expect(names.some((n: string) => n.endsWith(":old-owner"))).toBe(false);
+  });
+
+  it("audits its own plan file as SARIF 2.1.0 that validates against the schema", () => {
+    const r = results.auditPlan;
+    expect(r.code).toBe(0);
+    const sarif = JSON.parse(r.stdout);
+    expect(sarifValidator()(sarif)).toEqual([]);
+    expect(sarif.runs[0].tool.driver.rules.length).toBeGreaterThan(10);
+  });
+
+  it("truncated JSON exits 2 with a clear message, no stack trace", () => {
+    expect(results.truncated.code).toBe(2);
+    expect(results.truncated.stderr).toMatch(
+      /^error: audit input .*truncated\.json: not valid JSON \(truncated\?\)/,
+    );
+    expectNoStackTrace(results.truncated);
+  });
+
+  it("an unknown --format exits 2 naming the accepted ones", () => {
+    expect(results.badFormat.code).toBe(2);
+    expect(results.badFormat.stderr).toContain('--format: "xml" is not one of table, json, sarif');
+  });
+});
