@@ -68,6 +68,7 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
     resourceGroupName: cluster.resourceGroupName,
     location: settings.location,
     workspaceId: cluster.workspaceId,
+    auditLogSetting: cluster.auditLogSetting,
     alertEmails: config.monitoring.alertEmails,
     identityNamespace: config.podIdentity.namespace,
     tags,

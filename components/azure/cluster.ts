@@ -161,6 +161,8 @@ export class Cluster extends pulumi.ComponentResource {
     tenantId: pulumi.Output<string>;
   };
   public readonly workspaceId: pulumi.Output<string>;
+  /** The diagnostic setting feeding the audit log to the workspace (alert rules come after it). */
+  public readonly auditLogSetting: monitor.DiagnosticSetting;
   /** Kubeconfig from the USER credentials API (Entra ID exec login), secret. */
   public readonly kubeconfig: pulumi.Output<string>;
   /** Kubernetes provider for this cluster, built from `kubeconfig`. */
@@ -286,7 +288,7 @@ export class Cluster extends pulumi.ComponentResource {
       );
     }
 
-    new monitor.DiagnosticSetting(
+    this.auditLogSetting = new monitor.DiagnosticSetting(
       `${name}-audit-logs`,
       {
         name: `${name}-audit`,

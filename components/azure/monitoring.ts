@@ -16,6 +16,12 @@ export interface MonitoringArgs {
   location: string;
   /** Log Analytics workspace that receives the cluster's audit log; the rules query it. */
   workspaceId: pulumi.Input<string>;
+  /**
+   * The diagnostic setting that feeds the audit log into the workspace (`Cluster.auditLogSetting`).
+   * The rules are created after it, so their queries validate against a workspace being fed.
+   * Default none (the workspace is fed already).
+   */
+  auditLogSetting?: pulumi.Resource;
   /** E-mail receivers of the security action group. Required, non-empty. */
   alertEmails: string[];
   /** The aad-pod-identity namespace whose exec and identity objects are watched. */
@@ -96,7 +102,7 @@ export class Monitoring extends pulumi.ComponentResource {
           actions: { actionGroups: [actionGroup.id] },
           tags: args.tags,
         },
-        child,
+        { ...child, dependsOn: args.auditLogSetting ? [args.auditLogSetting] : [] },
       );
       this.alertRuleIds[alert.key] = rule.id;
     }

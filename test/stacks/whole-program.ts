@@ -82,6 +82,14 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
       single(resources, "aks-hardening:kubernetes:KubernetesHardening");
     });
 
+    it("creates the alert rules after the audit log pipeline they query", () => {
+      const { resources } = run();
+      const pipeline = single(resources, "azure-native:monitor:DiagnosticSetting");
+      for (const rule of ofType(resources, "azure-native:monitor:ScheduledQueryRule")) {
+        expect(rule.dependencies).toContain(pipeline.urn);
+      }
+    });
+
     it("never exposes the API server to the whole internet", () => {
       const access = single(run().resources, "azure-native:containerservice:ManagedCluster").inputs
         .apiServerAccessProfile as { enablePrivateCluster: boolean; authorizedIPRanges?: string[] };
