@@ -170,3 +170,26 @@ export function podIdentityCrdSpecs(): { name: string; kind: string; spec: CrdSp
     },
   }));
 }
+
+/**
+ * The four CRDs as the API server's JSON (`x-kubernetes-*` keys instead of the SDK's
+ * `x_kubernetes_*` property names), for applying them without the Pulumi provider, e.g. with
+ * kubectl in the real-API-server tests.
+ */
+export function podIdentityCrdManifests(): Record<string, unknown>[] {
+  const rename = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rename);
+    if (value === null || typeof value !== "object") return value;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k.startsWith("x_kubernetes_") ? k.replace(/_/g, "-") : k, rename(v)]),
+    );
+  };
+  return podIdentityCrdSpecs().map((crd) => ({
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: crd.name },
+    spec: rename(crd.spec),
+  }));
+}
