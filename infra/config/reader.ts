@@ -47,11 +47,22 @@ export class ConfigReader {
    * An object with only `allowedKeys`; every other key is reported (a typo such as
    * `autorizedIpRanges` must not silently fall back to a default). `undefined` when absent or wrong.
    */
-  object(value: unknown, key: string, allowedKeys: readonly string[]): Record<string, unknown> | undefined {
+  object(
+    value: unknown,
+    key: string,
+    allowedKeys: readonly string[],
+    options: { secret?: boolean; hint?: string } = {},
+  ): Record<string, unknown> | undefined {
     if (value === undefined) return undefined;
+    // A secret object (`existing`) may hold the secret itself when set without `--path`: never echo it.
+    const shown = (v: unknown) => (options.secret ? REDACTED : v);
     const parsed = parseJsonString(value);
     if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-      this.report(key || "(root)", value, "must be an object (a YAML mapping)");
+      this.report(
+        key || "(root)",
+        shown(value),
+        `must be an object (a YAML mapping)${options.hint ? `; ${options.hint}` : ""}`,
+      );
       return undefined;
     }
     const record = parsed as Record<string, unknown>;
@@ -60,7 +71,7 @@ export class ConfigReader {
         const guess = closestKey(name, allowedKeys);
         this.report(
           childKey(key, name),
-          record[name],
+          shown(record[name]),
           `is not a known key${guess ? `; did you mean "${guess}"?` : `; known keys: ${allowedKeys.join(", ")}`}`,
         );
       }

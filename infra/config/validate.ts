@@ -421,8 +421,10 @@ function readUserPools(r: ConfigReader, value: unknown): NodePoolConfig[] {
   return items.map((item, index) => readPool(r, item, indexKey("cluster.userPools", index), 0));
 }
 
-function readPool(r: ConfigReader, value: unknown, key: string, minNodes: number): NodePoolConfig {
-  const raw = r.object(value, key, CONFIG_KEYS["cluster.systemPool"]) ?? {};
+function readPool(outer: ConfigReader, value: unknown, key: string, minNodes: number): NodePoolConfig {
+  const parsed = outer.object(value, key, CONFIG_KEYS["cluster.systemPool"]);
+  const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
+  const raw = parsed ?? {};
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
   if (
     typeof raw.name === "string" &&
@@ -480,7 +482,10 @@ function readExisting(
   value: unknown,
   existingMode: boolean,
 ): ExistingClusterConfig | undefined {
-  const raw = r.object(value, "existing", CONFIG_KEYS.existing);
+  const raw = r.object(value, "existing", CONFIG_KEYS.existing, {
+    secret: true,
+    hint: "set the kubeconfig with `--path existing.kubeconfig`",
+  });
   if (!existingMode) {
     // Pulumi.yaml declares `existing` with default `{}`, so an empty object means "not set".
     if (raw !== undefined && Object.keys(raw).length > 0) {
@@ -534,8 +539,10 @@ function readTeams(
   });
 }
 
-function readTeam(r: ConfigReader, value: unknown, key: string, context: TeamContext): TeamConfig {
-  const raw = r.object(value, key, CONFIG_KEYS["teams[]"]) ?? {};
+function readTeam(outer: ConfigReader, value: unknown, key: string, context: TeamContext): TeamConfig {
+  const parsed = outer.object(value, key, CONFIG_KEYS["teams[]"]);
+  const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
+  const raw = parsed ?? {};
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
   if (typeof raw.name === "string") {
     const problem = dns1123LabelProblem(name) ?? reservedNamespaceProblem(name, context.identityNamespace);
@@ -662,13 +669,15 @@ interface TeamFacts {
 }
 
 function readIdentity(
-  r: ConfigReader,
+  outer: ConfigReader,
   value: unknown,
   key: string,
   team: TeamFacts,
   context: TeamContext,
 ): TeamIdentityConfig {
-  const raw = r.object(value, key, CONFIG_KEYS["teams[].identities[]"]) ?? {};
+  const parsed = outer.object(value, key, CONFIG_KEYS["teams[].identities[]"]);
+  const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
+  const raw = parsed ?? {};
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
   if (typeof raw.name === "string") {
     const problem = dns1123LabelProblem(name);

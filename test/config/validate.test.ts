@@ -344,6 +344,13 @@ const cases: Case[] = [
     message: /list/,
   },
   {
+    name: "team not an object",
+    mutate: (c) => (c.teams[1] = "team-b"),
+    key: "teams[1]",
+    value: "team-b",
+    message: /object/,
+  },
+  {
     name: "cluster not an object",
     mutate: (c) => (c.cluster = ["aksh"]),
     key: "cluster",
@@ -798,6 +805,26 @@ describe("validateConfig: every problem at once", () => {
     );
     for (const key of expected) expect(lines.some((line) => line.startsWith(`${key}: `))).toBe(true);
     expect((error as ConfigValidationError).stack).toBeDefined();
+  });
+
+  it("reports a wrong-typed item once, not once per missing field", () => {
+    const problems = problemsOf(mutated(validCreateConfig(), (c) => (c.teams[0].identities[0] = "app")));
+    expect(problems).toEqual([expect.objectContaining({ key: "teams[0].identities[0]", value: "app" })]);
+  });
+
+  it.each([
+    [
+      "set without --path",
+      (c: RawConfig) => (c.existing = "apiVersion: v1\nusers: [{user: {token: s3cr3t}}]"),
+    ],
+    [
+      "under a misspelt key",
+      (c: RawConfig) => (c.existing = { kubeConfig: "apiVersion: v1\nusers: [{user: {token: s3cr3t}}]" }),
+    ],
+  ])("never echoes a kubeconfig %s", (_how, mutate) => {
+    const problems = problemsOf(mutated(validExistingConfig(), mutate), "local");
+    expect(JSON.stringify(problems)).not.toContain("s3cr3t");
+    expect(problems.some((p) => p.key.startsWith("existing") && p.value === REDACTED)).toBe(true);
   });
 
   it("never echoes the kubeconfig", () => {
