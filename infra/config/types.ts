@@ -39,7 +39,11 @@ export interface TeamIdentityConfig {
   name: string;
   /** The team namespace its pods run in (must be one of the team's namespaces). */
   namespace: string;
-  /** Built-in role names granted on the team's resource group. Owner/Contributor/UAA are refused. */
+  /**
+   * Built-in role names (`roles.ts`) granted on the team's resource group only. Roles that can grant
+   * roles or hand identities away (Owner, Contributor, User Access Administrator...) are refused.
+   * Default `[]`.
+   */
   roles: string[];
   /**
    * Workload-identity mode only: the ServiceAccount name bound to the federated credential.
@@ -47,7 +51,8 @@ export interface TeamIdentityConfig {
    */
   serviceAccount: string;
   /**
-   * `existing` cluster mode only: the identity already exists; its client ID and full resource ID.
+   * `existing` cluster mode only (required there, refused in create mode): the identity already
+   * exists; its client ID and full resource ID, which lies in the team's `resourceGroupId`.
    */
   existing?: { clientId: string; resourceId: string };
 }
@@ -56,13 +61,13 @@ export interface TeamIdentityConfig {
 export interface TeamConfig {
   /** DNS-1123 label; names the resource group `rg-<cluster>-<team>` and labels its namespaces. */
   name: string;
-  /** Entra ID group object IDs (GUIDs) of the team's developers. */
+  /** Entra ID group object IDs (GUIDs) of the team's developers. Required. */
   developerGroupIds: string[];
   /** Namespaces the team owns; DNS-1123, not reserved, owned by no other team. */
   namespaces: string[];
   /** How the team's pods get Azure tokens. Default `pod-identity` (migrate to `workload-identity`). */
   identityMode: IdentityMode;
-  /** Managed identities the team's workloads use. */
+  /** Managed identities the team's workloads use. Default `[]`. */
   identities: TeamIdentityConfig[];
   /**
    * `existing` mode only: the full ID of the team's Azure resource group, e.g.
@@ -77,10 +82,14 @@ export interface NodePoolConfig {
   name: string;
   /** VM size, e.g. `Standard_D4ds_v5`. */
   vmSize: string;
-  /** Autoscaler bounds. */
+  /** Autoscaler minimum (at least 1 for the system pool, 0 for user pools), at most `maxCount`. */
   minCount: number;
+  /** Autoscaler maximum, at most 1000. */
   maxCount: number;
-  /** Availability zones, e.g. `["1","2","3"]`; empty for no zone pinning. */
+  /**
+   * Availability zones; default `["1","2","3"]`, `[]` for no zone pinning. At least two in
+   * production.
+   */
   zones: string[];
 }
 
@@ -88,23 +97,32 @@ export interface NodePoolConfig {
 export interface ClusterConfig {
   /** Short DNS-1123 name; prefixes every Azure resource. */
   name: string;
-  /** Azure region, e.g. `westeurope`. */
+  /** Azure region, e.g. `westeurope`. Required in create mode; `""` when not given in existing mode. */
   location: string;
   /** Kubernetes `major.minor` or `major.minor.patch`; 1.30 or newer (ValidatingAdmissionPolicy GA). */
   kubernetesVersion: string;
-  /** Control-plane tier. Default `Standard`. */
+  /** Control-plane tier. Default `Standard`; `Standard` or `Premium` in production. */
   tier: ClusterTier;
-  /** The system pool, tainted `CriticalAddonsOnly=true:NoSchedule`. */
+  /**
+   * The system pool, tainted `CriticalAddonsOnly=true:NoSchedule`. Default `system`, 2-3 x
+   * `Standard_D4ds_v5` in zones 1-3.
+   */
   systemPool: NodePoolConfig;
-  /** User pools where team workloads run. */
+  /** User pools where team workloads run, at least one. Default one pool `user`, 2-6 nodes. */
   userPools: NodePoolConfig[];
-  /** CIDRs allowed to reach a public API server. Required unless `privateCluster`. */
+  /**
+   * IPv4 CIDRs allowed to reach a public API server. Default `[]`, which is refused in create mode
+   * unless `privateCluster`; `/0` is refused in production.
+   */
   authorizedIpRanges: string[];
   /** API server reachable only from the VNet (private endpoint). Default false. */
   privateCluster: boolean;
-  /** Entra group object IDs of the platform administrators (cluster admin through Azure RBAC). */
+  /**
+   * Entra group object IDs of the platform administrators (cluster admin through Azure RBAC).
+   * Required (non-empty) in create mode; default `[]` in existing mode.
+   */
   adminGroupIds: string[];
-  /** Microsoft Defender for Containers security profile. Default true. */
+  /** Microsoft Defender for Containers security profile. Default true; must be true in production. */
   defender: boolean;
   /** Azure Policy add-on. Default true. */
   azurePolicy: boolean;
@@ -131,7 +149,7 @@ export interface PodIdentityConfig {
 
 /** Where alerts go. */
 export interface MonitoringConfig {
-  /** E-mail receivers of the security action group. */
+  /** E-mail receivers of the security action group. Default `[]`; at least one in production. */
   alertEmails: string[];
 }
 
@@ -145,15 +163,23 @@ export interface ExistingClusterConfig {
 export interface BlueprintConfig {
   /** The environment's name (the stack), e.g. `dev`, `prod`. */
   environment: string;
-  /** Whether this environment is production (stricter validation: no `0.0.0.0/0`, Standard tier...). */
+  /**
+   * Whether this environment is production (stricter validation: no `/0` range, Standard tier,
+   * Defender, zone-redundant pools, an alert receiver). Default false; required for `prod*` stacks.
+   */
   production: boolean;
+  /** Default `create`. */
   clusterMode: ClusterMode;
+  /** Required. */
   cluster: ClusterConfig;
+  /** Default: namespace `aad-pod-identity`, mode `standard` (`managed` in existing mode), `v1.8.17`. */
   podIdentity: PodIdentityConfig;
+  /** Default: no alert receivers. */
   monitoring: MonitoringConfig;
+  /** Required, at least one. */
   teams: TeamConfig[];
   /** Present exactly when `clusterMode` is `existing`. */
   existing?: ExistingClusterConfig;
-  /** Entra group object IDs of the platform team (Kubernetes administration rights). */
+  /** Entra group object IDs of the platform team (Kubernetes administration rights). Default `[]`. */
   platformGroupIds: string[];
 }
