@@ -10,9 +10,8 @@ export const WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
 /**
  * A name-based GUID (RFC 4122 version 5 layout over SHA-1) of the given parts.
  *
- * Role assignment names must be GUIDs; deriving them from stable logical names (environment, cluster,
- * principal, role, scope) makes them known at preview, identical on every run, and distinct per grant,
- * so a re-run never creates a duplicate assignment.
+ * Role assignment names must be GUIDs; deriving them from what identifies the grant makes them
+ * identical on every run and distinct per grant, so a re-run never creates a duplicate assignment.
  */
 export function deterministicGuid(...parts: string[]): string {
   const hash = createHash("sha1").update(parts.join("\u0000")).digest();

@@ -21,21 +21,28 @@ export interface RoleGrantArgs {
   scope: pulumi.Input<string>;
 }
 
-/** Registers one role assignment named `name` (its GUID is derived from `name` and the role). */
+/**
+ * Registers one role assignment. Its GUID name is derived from scope, principal and role definition
+ * (the three facts that identify an assignment, as Microsoft's RBAC guidance recommends), so it is
+ * unique across subscriptions and stable across runs; it is known once the scope and principal are.
+ */
 export function grantRole(
   name: string,
   args: RoleGrantArgs,
   opts: pulumi.CustomResourceOptions,
 ): authorization.RoleAssignment {
+  const roleDefinition = pulumi
+    .output(args.scope)
+    .apply((scope) => roleDefinitionId(subscriptionIdOf(scope), args.roleName));
   return new authorization.RoleAssignment(
     name,
     {
-      roleAssignmentName: deterministicGuid(name, args.roleName),
+      roleAssignmentName: pulumi
+        .all([args.scope, args.principalId, roleDefinition])
+        .apply(([scope, principal, role]) => deterministicGuid(scope, principal, role)),
       principalId: args.principalId,
       principalType: "ServicePrincipal",
-      roleDefinitionId: pulumi
-        .output(args.scope)
-        .apply((scope) => roleDefinitionId(subscriptionIdOf(scope), args.roleName)),
+      roleDefinitionId: roleDefinition,
       scope: args.scope,
     },
     opts,

@@ -166,8 +166,10 @@ describe("workload role assignments", () => {
     }
     const names = all.map((ra) => ra.inputs.roleAssignmentName);
     expect(new Set(names).size).toBe(names.length);
-    expect(single(recorded, RA, "aks-search-indexer-reader").inputs.roleAssignmentName).toBe(
-      deterministicGuid("aks-search-indexer-reader", "Reader"),
+    // Derived from scope, principal and role, as Microsoft's RBAC guidance recommends.
+    const sample = single(recorded, RA, "aks-search-indexer-reader").inputs;
+    expect(sample.roleAssignmentName).toBe(
+      deterministicGuid(String(sample.scope), String(sample.principalId), String(sample.roleDefinitionId)),
     );
   });
 });
