@@ -6,6 +6,7 @@
  * the server tests `instanceof UnknownValueError` against exactly this class.
  */
 import * as policy from "@pulumi/policy";
+import * as proxy from "@pulumi/policy/proxy";
 
 interface PolicyRuntime {
   unknownCheckingProxy<T extends object>(this: void, props: T): T;
@@ -21,3 +22,25 @@ export const UnknownValueError = runtime.UnknownValueError;
 
 /** The sentinel the engine passes for an unknown string (and, in our fixtures, any unknown). */
 export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Every sentinel `unknownCheckingProxy` treats as unknown (`@pulumi/policy/proxy`). */
+const SENTINELS: ReadonlySet<unknown> = new Set(
+  [
+    "unknownBooleanValue",
+    "unknownNumberValue",
+    "unknownStringValue",
+    "unknownArrayValue",
+    "unknownAssetValue",
+    "unknownArchiveValue",
+    "unknownObjectValue",
+  ].map((key) => (proxy as unknown as Record<string, unknown>)[key]),
+);
+
+/** Whether any value inside `value` is an unknown sentinel (what the proxy would throw on). */
+export function containsUnknown(value: unknown): boolean {
+  if (typeof value === "string") return SENTINELS.has(value);
+  if (typeof value !== "object" || value === null) return false;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  for (const key in value) if (containsUnknown((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
