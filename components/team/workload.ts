@@ -13,7 +13,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { POD_IDENTITY_LABEL, WORKLOAD_IDENTITY_USE_LABEL } from "../kubernetes/conventions";
+import {
+  POD_IDENTITY_LABEL,
+  WORKLOAD_IDENTITY_USE_LABEL,
+  podIdentitySelector,
+} from "../kubernetes/conventions";
 import type { TeamContractIdentity } from "./contract";
 import { ProblemList } from "./errors";
 import { imageProblem } from "./images";
@@ -206,6 +210,12 @@ function resolvePlacement(
       args.namespace,
       `must be one of team "${contract.team}"'s namespaces (${contract.namespaces.join(", ")})`,
     );
+  } else if (identity?.mode === "workload-identity" && !identity.serviceAccount) {
+    problems.add(
+      "identity",
+      args.identity,
+      "has no serviceAccount in the contract (workload identity needs one)",
+    );
   } else if (identity && identity.namespace !== namespace) {
     problems.add(
       "namespace",
@@ -271,7 +281,8 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
     ? {}
     : workloadIdentity
       ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" }
-      : { [POD_IDENTITY_LABEL]: identity.podIdentitySelector ?? "" };
+      : // Derived from the convention, not read from the contract: the value the admission policy accepts.
+        { [POD_IDENTITY_LABEL]: podIdentitySelector(identity.namespace, identity.name) };
   const serviceAccountName = workloadIdentity ? (identity?.serviceAccount ?? "") : name;
   const volumes = writablePaths.map((path, i) => ({ name: `writable-${i}`, path }));
 

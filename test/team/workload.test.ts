@@ -163,6 +163,14 @@ describe("renderTeamWorkload", () => {
     );
   });
 
+  it("refuses a workload-identity identity whose contract entry lacks its ServiceAccount", () => {
+    const wi = contract(switched(TEAM_A));
+    const broken = { ...wi, identities: wi.identities.map(({ serviceAccount: _sa, ...rest }) => rest) };
+    expect(problemKeys(() => renderTeamWorkload("api", { ...args(), contract: broken }))).toEqual([
+      "identity",
+    ]);
+  });
+
   it("uses the same args for a workload-identity team (team-b) unchanged but for its names", () => {
     const b = renderTeamWorkload(
       "api",
