@@ -59,11 +59,17 @@ export interface TeamFootprintArgs {
 
 /** What the rest of the program needs about one created identity. */
 export interface CreatedTeamIdentity {
+  /** Identity name as declared. */
   name: string;
+  /** Team namespace whose pods use it. */
   namespace: string;
+  /** ServiceAccount bound by the federated credential (workload-identity teams). */
   serviceAccount: string;
+  /** Client ID (what pods and ServiceAccount annotations name). */
   clientId: pulumi.Output<string>;
+  /** Object ID (what role assignments name). */
   principalId: pulumi.Output<string>;
+  /** Full Azure resource ID (what an AzureIdentity's `resourceID` names). */
   resourceId: pulumi.Output<string>;
 }
 
