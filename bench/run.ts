@@ -1,0 +1,153 @@
+/**
+ * `npm run bench`: prints how fast the offline plan and the policy evaluation are. Numbers only,
+ * no assertions (timings depend on the machine); the targets they are read against are in the
+ * README (dev plan < 3 s end to end, 200 teams < 15 s, evaluation > 20,000 resources/s).
+ *
+ * Plans are spawned exactly as `npm run plan` runs them, so start-up (Node, the SDK, providers,
+ * the transpile cache) is included; peak memory comes from GNU time when it is installed.
+ */
+import { execFileSync, spawnSync } from "child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { loadavg, tmpdir } from "os";
+import * as path from "path";
+import { parse, stringify } from "yaml";
+import { fromStackExport } from "../cli/stack-export";
+import { toEvaluated, type PlannedResource } from "../cli/resources";
+
+const ROOT = path.resolve(__dirname, "..");
+const TEAM_COUNTS = [1, 10, 50, 100, 200];
+const EVALUATION_TARGET = 10_000;
+const GNU_TIME = "/usr/bin/time";
+const tmp = mkdtempSync(path.join(tmpdir(), "aks-hardening-bench-"));
+
+interface PlanRun {
+  seconds: number;
+  exitCode: number;
+  resources?: number;
+  maxRssMb?: number;
+}
+
+/** Runs the `plan` npm script's command (node + hook + cli/plan.ts) with extra arguments. */
+function plan(args: string[], env: NodeJS.ProcessEnv = {}): PlanRun {
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+    scripts: Record<string, string>;
+  };
+  const [, ...nodeArgs] = pkg.scripts.plan.split(" ");
+  const rssFile = path.join(tmp, "rss.txt");
+  const useTime = existsSync(GNU_TIME);
+  const [command, commandArgs] = useTime
+    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, process.execPath, ...nodeArgs, ...args]]
+    : [process.execPath, [...nodeArgs, ...args]];
+  const started = process.hrtime.bigint();
+  const result = spawnSync(command, commandArgs, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  let resources: number | undefined;
+  try {
+    resources = (JSON.parse(result.stdout.toString()) as { resources: { total: number } }).resources.total;
+  } catch {
+    // table output or a failed run: no count
+  }
+  if (result.status !== 0 && result.status !== 1) process.stderr.write(result.stderr.toString());
+  const rssKb = useTime ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) : NaN;
+  return {
+    seconds,
+    exitCode: result.status ?? -1,
+    resources,
+    maxRssMb: Number.isFinite(rssKb) ? rssKb / 1024 : undefined,
+  };
+}
+
+/** A copy of the dev stack whose `teams` are `count` generated teams, alternating identity modes. */
+function generatedStack(dir: string, count: number): void {
+  const dev = parse(readFileSync(path.join(ROOT, "stacks/Pulumi.dev.yaml"), "utf8")) as {
+    config: Record<string, unknown>;
+  };
+  dev.config["aks-hardening:teams"] = Array.from({ length: count }, (_, i) => {
+    const name = `team${String(i).padStart(3, "0")}`;
+    return {
+      name,
+      developerGroupIds: [`00000000-0000-4000-8000-${String(i).padStart(12, "0")}`],
+      namespaces: [name],
+      identityMode: i % 2 === 0 ? "workload-identity" : "pod-identity",
+      identities: [{ name: "app", namespace: name, roles: ["Storage Blob Data Reader"] }],
+    };
+  });
+  writeFileSync(path.join(dir, "Pulumi.dev.yaml"), stringify(dev));
+}
+
+function row(label: string, run: PlanRun, extra = ""): string {
+  const rss = run.maxRssMb !== undefined ? `${run.maxRssMb.toFixed(0)} MB` : "n/a";
+  return `${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(7)} s  exit ${run.exitCode}  resources ${String(run.resources ?? "?").padStart(5)}  peak RSS ${rss.padStart(7)}${extra}`;
+}
+
+async function evaluationThroughput(planFile: string): Promise<string> {
+  const { evaluatePolicies } = await import("../policy-pack/evaluate");
+  const base = fromStackExport(
+    JSON.parse(readFileSync(planFile, "utf8")) as Record<string, unknown>,
+    planFile,
+  );
+  // Copies of the whole stack with distinct URNs, so stack policies see a realistic, larger graph.
+  const copies = Math.ceil(EVALUATION_TARGET / base.length);
+  const resources: PlannedResource[] = [];
+  for (let c = 0; c < copies; c++) {
+    const rename = (urn: string) => urn.replace(/::([^:]*)$/, `::$1-copy${c}`);
+    for (const r of base) {
+      resources.push({
+        ...r,
+        urn: rename(r.urn),
+        parent: r.parent ? rename(r.parent) : undefined,
+        dependencies: r.dependencies.map(rename),
+        provider: r.provider
+          ? `${rename(r.provider.slice(0, r.provider.lastIndexOf("::")))}::${r.provider.slice(r.provider.lastIndexOf("::") + 2)}`
+          : undefined,
+      });
+    }
+  }
+  const evaluated = toEvaluated(resources);
+  await evaluatePolicies(evaluated.slice(0, base.length)); // warm-up: JIT and lazy loads
+  const started = process.hrtime.bigint();
+  const violations = await evaluatePolicies(evaluated);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
+  return `policy evaluation: ${evaluated.length} resources in ${seconds.toFixed(2)} s = ${Math.round(evaluated.length / seconds)} resources/s (${violations.length} violations; bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB)`;
+}
+
+async function main(): Promise<void> {
+  const cpus = execFileSync("nproc").toString().trim();
+  console.log(
+    `aks-hardening bench (${cpus} cores, node ${process.version}, load average ${require("os")
+      .loadavg()
+      .map((l: number) => l.toFixed(1))
+      .join(" ")})`,
+  );
+
+  const planFile = path.join(tmp, "dev-plan.json");
+  const cold = plan(["--stack", "dev", "--format", "json"], {
+    AKS_HARDENING_TS_CACHE: path.join(tmp, "empty-cache"),
+  });
+  console.log(row("dev plan, cold transpile", cold));
+  plan(["--stack", "dev", "--out", planFile]); // fill the shared cache
+  const warm = plan(["--stack", "dev", "--format", "json"]);
+  console.log(row("dev plan, end to end", warm));
+
+  for (const teams of TEAM_COUNTS) {
+    const dir = path.join(tmp, `teams-${teams}`);
+    mkdirSync(dir);
+    generatedStack(dir, teams);
+    const run = plan(["--stack", "dev", "--stacks-dir", dir, "--format", "json"]);
+    console.log(
+      row(`${teams} teams`, run, `  ${((run.seconds / teams) * 1000).toFixed(0).padStart(5)} ms/team`),
+    );
+  }
+
+  console.log(await evaluationThroughput(planFile));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
