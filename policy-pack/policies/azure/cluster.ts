@@ -276,7 +276,7 @@ export const aksDefender: PackResourcePolicy = {
   severity: "medium",
   remediationSteps:
     "Set `securityProfile.defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId: <workspace id> }`, or set requireDefender false in the policy config of an environment that does without.",
-  tags: tags(["S4", "S5"], ["5.1.4"]),
+  tags: tags(["S4", "S5"], ["5.1.1"]),
   configSchema: defenderConfig,
   validateResource: validateResourceOfType(ManagedCluster, (cluster, args, report) =>
     judged(report, (j) => {

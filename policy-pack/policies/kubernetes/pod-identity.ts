@@ -269,7 +269,7 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Use the blueprint's PodIdentity component, or set on NMI `--forceNamespaced=true --MICNamespace=<identity ns> --allow-network-plugin-kubenet=false` and on MIC `--forceNamespaced=true --leader-election-namespace=<identity ns>` with its Azure context from environment variables (no --cloudconfig, no hostPath); image mcr.microsoft.com/oss/azure/aad-pod-identity/{mic,nmi}:v1.8.17.",
-  tags: tags(["S1", "S4", "S5", "S6"]),
+  tags: tags(["S1", "S4", "S5", "S6"], ["5.1.4"]),
   configSchema: componentConfig,
   validateResource: validatePodTemplates((kind, props, args, report) =>
     judged(report, (j) => {
