@@ -22,8 +22,11 @@ export interface MonitoringArgs {
    * Default none (the workspace is fed already).
    */
   auditLogSetting?: pulumi.Resource;
-  /** E-mail receivers of the security action group. Required, non-empty. */
-  alertEmails: string[];
+  /**
+   * E-mail receivers of the security action group. Default none: the rules still fire and show in
+   * Azure Monitor, but nobody is notified (configuration requires a receiver in production).
+   */
+  alertEmails?: string[];
   /** The aad-pod-identity namespace whose exec and identity objects are watched. */
   identityNamespace: string;
   /** Alert severity, 0 (critical) to 4. Default 1. */
@@ -40,35 +43,37 @@ export function actionGroupShortName(name: string): string {
 }
 
 export class Monitoring extends pulumi.ComponentResource {
-  public readonly actionGroupId: pulumi.Output<string>;
+  /** The security action group, absent when there are no receivers. */
+  public readonly actionGroupId?: pulumi.Output<string>;
   /** Alert rule IDs by alert key. */
   public readonly alertRuleIds: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (args.alertEmails.length === 0) {
-      throw new Error("monitoring.alertEmails: [] - security alerts need at least one receiver");
-    }
     super("aks-hardening:azure:Monitoring", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     const frequency = args.evaluationFrequency ?? "PT5M";
 
-    const actionGroup = new monitor.ActionGroup(
-      `${name}-security`,
-      {
-        resourceGroupName: args.resourceGroupName,
-        actionGroupName: `ag-${name}-security`,
-        groupShortName: actionGroupShortName(name),
-        location: "Global",
-        enabled: true,
-        emailReceivers: args.alertEmails.map((emailAddress, i) => ({
-          name: `email-${i}`,
-          emailAddress,
-          useCommonAlertSchema: true,
-        })),
-        tags: args.tags,
-      },
-      child,
-    );
+    const emails = args.alertEmails ?? [];
+    const actionGroup =
+      emails.length === 0
+        ? undefined
+        : new monitor.ActionGroup(
+            `${name}-security`,
+            {
+              resourceGroupName: args.resourceGroupName,
+              actionGroupName: `ag-${name}-security`,
+              groupShortName: actionGroupShortName(name),
+              location: "Global",
+              enabled: true,
+              emailReceivers: emails.map((emailAddress, i) => ({
+                name: `email-${i}`,
+                emailAddress,
+                useCommonAlertSchema: true,
+              })),
+              tags: args.tags,
+            },
+            child,
+          );
 
     this.alertRuleIds = {};
     for (const alert of auditAlerts(args.identityNamespace)) {
@@ -99,7 +104,7 @@ export class Monitoring extends pulumi.ComponentResource {
             ],
           },
           autoMitigate: false,
-          actions: { actionGroups: [actionGroup.id] },
+          actions: { actionGroups: actionGroup ? [actionGroup.id] : [] },
           tags: args.tags,
         },
         { ...child, dependsOn: args.auditLogSetting ? [args.auditLogSetting] : [] },
@@ -107,7 +112,7 @@ export class Monitoring extends pulumi.ComponentResource {
       this.alertRuleIds[alert.key] = rule.id;
     }
 
-    this.actionGroupId = actionGroup.id;
+    this.actionGroupId = actionGroup?.id;
     this.registerOutputs({ actionGroupId: this.actionGroupId, alertRuleIds: this.alertRuleIds });
   }
 }

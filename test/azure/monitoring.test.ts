@@ -87,6 +87,13 @@ describe("Monitoring component", () => {
         alertEmails: ["sec@example.com", "oncall@example.com"],
         identityNamespace: "aad-pod-identity",
       });
+      new Monitoring("quiet", {
+        provider,
+        resourceGroupName: "rg-aks",
+        location: "westeurope",
+        workspaceId: WORKSPACE_ID,
+        identityNamespace: "aad-pod-identity",
+      });
       return {};
     }));
   });
@@ -106,7 +113,7 @@ describe("Monitoring component", () => {
 
   it("creates one enabled log alert per query, on the workspace, firing on any row, to the action group", () => {
     const group = single(recorded, "azure-native:monitor:ActionGroup", "aks-security");
-    const rules = ofType(recorded, RULE);
+    const rules = ofType(recorded, RULE, /^aks-/);
     const expected = auditAlerts("aad-pod-identity");
     expect(rules).toHaveLength(expected.length);
     for (const alert of expected) {
@@ -123,18 +130,14 @@ describe("Monitoring component", () => {
     }
   });
 
-  it("refuses an empty receiver list and keeps the short name within 12 characters", () => {
-    expect(
-      () =>
-        new Monitoring("x", {
-          provider: undefined as unknown as AzureProvider,
-          resourceGroupName: "rg",
-          location: "westeurope",
-          workspaceId: WORKSPACE_ID,
-          alertEmails: [],
-          identityNamespace: "aad-pod-identity",
-        }),
-    ).toThrow(/monitoring.alertEmails: \[\]/);
+  it("without receivers, still creates every rule but no action group to notify", () => {
+    expect(ofType(recorded, "azure-native:monitor:ActionGroup", "quiet-security")).toEqual([]);
+    const rules = ofType(recorded, RULE, /^quiet-/);
+    expect(rules).toHaveLength(auditAlerts("aad-pod-identity").length);
+    for (const rule of rules) expect(rule.inputs.actions).toEqual({ actionGroups: [] });
+  });
+
+  it("keeps the action group's short name within 12 characters", () => {
     expect(actionGroupShortName("a-very-long-cluster-name").length).toBeLessThanOrEqual(12);
   });
 });
