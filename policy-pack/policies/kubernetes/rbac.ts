@@ -166,38 +166,32 @@ const IDENTITY_NAMESPACE_DANGEROUS: { resources: string[]; verbs: string[]; what
   { resources: ["serviceaccounts/token"], verbs: ["create", "*"], what: "mint service-account tokens" },
 ];
 
+/** The dangerous part of the built-in `edit` ClusterRole (which `admin` contains). */
+const BUILT_IN_EDIT: Rule[] = [
+  {
+    apiGroups: [""],
+    resources: ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets"],
+    verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
+  },
+  {
+    apiGroups: ["apps"],
+    resources: ["deployments", "daemonsets", "replicasets", "statefulsets"],
+    verbs: ["create", "update", "patch", "delete"],
+  },
+];
+
 /** Built-in ClusterRoles the stack may bind without declaring (approximated by their dangerous parts). */
 const BUILT_IN_ROLES: Record<string, Rule[]> = {
   "cluster-admin": [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
   admin: [
-    {
-      apiGroups: [""],
-      resources: ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets"],
-      verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
-    },
-    {
-      apiGroups: ["apps"],
-      resources: ["deployments", "daemonsets", "replicasets", "statefulsets"],
-      verbs: ["create", "update", "patch", "delete"],
-    },
+    ...BUILT_IN_EDIT,
     {
       apiGroups: ["rbac.authorization.k8s.io"],
       resources: ["roles", "rolebindings"],
       verbs: ["create", "update", "patch", "delete"],
     },
   ],
-  edit: [
-    {
-      apiGroups: [""],
-      resources: ["pods", "pods/exec", "pods/attach", "pods/portforward", "secrets"],
-      verbs: ["create", "get", "list", "watch", "update", "patch", "delete"],
-    },
-    {
-      apiGroups: ["apps"],
-      resources: ["deployments", "daemonsets", "replicasets", "statefulsets"],
-      verbs: ["create", "update", "patch", "delete"],
-    },
-  ],
+  edit: BUILT_IN_EDIT,
 };
 
 const matches = (list: string[], wanted: string) => list.includes(wanted) || list.includes("*");
