@@ -72,7 +72,7 @@ describe("every policy", () => {
 });
 
 describe("policy config files", () => {
-  it.each(["dev", "prod"])("config/%s.json is valid for the pack", (env) => {
+  it.each(["dev", "prod", "local"])("config/%s.json is valid for the pack", (env) => {
     const config = JSON.parse(readFileSync(path.join(PACK_DIR, "config", `${env}.json`), "utf8")) as Record<
       string,
       unknown
