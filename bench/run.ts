@@ -119,9 +119,8 @@ async function evaluationThroughput(planFile: string): Promise<string> {
 async function main(): Promise<void> {
   const cpus = execFileSync("nproc").toString().trim();
   console.log(
-    `aks-hardening bench (${cpus} cores, node ${process.version}, load average ${require("os")
-      .loadavg()
-      .map((l: number) => l.toFixed(1))
+    `aks-hardening bench (${cpus} cores, node ${process.version}, load average ${loadavg()
+      .map((l) => l.toFixed(1))
       .join(" ")})`,
   );
 
