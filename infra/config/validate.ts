@@ -130,6 +130,9 @@ interface Owner {
 interface TeamContext {
   existingMode: boolean;
   identityNamespace: string;
+  /** Lowercased platform and cluster-admin group IDs, with the key that declared each. */
+  privilegedGroups: Map<string, string>;
+  developerGroupOwners: Map<string, Owner>;
   namespaceOwners: Map<string, Owner>;
   resourceGroupOwners: Map<string, Owner>;
   identityIdOwners: Map<string, Owner>;
@@ -162,7 +165,18 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   const monitoring = readMonitoring(r, raw.monitoring, production);
   const platformGroupIds = r.stringList(raw.platformGroupIds, "platformGroupIds", [], guidProblem);
   const existing = readExisting(r, raw.existing, existingMode);
-  const teams = readTeams(r, raw.teams, existingMode, podIdentity.namespace);
+  const privilegedGroups = new Map<string, string>([
+    ...cluster.adminGroupIds.map((id, i): [string, string] => [
+      id.toLowerCase(),
+      `cluster.adminGroupIds[${i}]`,
+    ]),
+    ...platformGroupIds.map((id, i): [string, string] => [id.toLowerCase(), `platformGroupIds[${i}]`]),
+  ]);
+  const teams = readTeams(r, raw.teams, {
+    existingMode,
+    identityNamespace: podIdentity.namespace,
+    privilegedGroups,
+  });
 
   if (r.problems.length > 0) throw new ConfigValidationError(stack, r.problems);
   return {
@@ -509,8 +523,7 @@ function readExisting(
 function readTeams(
   r: ConfigReader,
   value: unknown,
-  existingMode: boolean,
-  identityNamespace: string,
+  settings: Pick<TeamContext, "existingMode" | "identityNamespace" | "privilegedGroups">,
 ): TeamConfig[] {
   if (value === undefined) {
     r.missing("teams", "list the teams that share the cluster");
@@ -521,8 +534,8 @@ function readTeams(
   if (items.length === 0) r.report("teams", value, "must list at least one team");
 
   const context: TeamContext = {
-    existingMode,
-    identityNamespace,
+    ...settings,
+    developerGroupOwners: new Map(),
     namespaceOwners: new Map(),
     resourceGroupOwners: new Map(),
     identityIdOwners: new Map(),
@@ -551,11 +564,23 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
 
   if (raw.developerGroupIds === undefined)
     r.missing(childKey(key, "developerGroupIds"), "the Entra groups of the team's developers");
+  // A group shared by two teams, or with the platform, puts one team's accounts in another's place.
   const developerGroupIds = r.stringList(
     raw.developerGroupIds,
     childKey(key, "developerGroupIds"),
     [],
-    guidProblem,
+    (id, idKey) => {
+      const problem = guidProblem(id);
+      if (problem) return problem;
+      const privileged = context.privilegedGroups.get(id.toLowerCase());
+      if (privileged)
+        return `is also a platform/admin group (${privileged}): the team's accounts would administer the cluster`;
+      const owner = context.developerGroupOwners.get(id.toLowerCase());
+      if (owner)
+        return `is already team "${owner.team}"'s developer group (${owner.key}): its members would act as both teams`;
+      context.developerGroupOwners.set(id.toLowerCase(), { team: name, teamKey: key, key: idKey });
+      return undefined;
+    },
   );
 
   const namespacesKey = childKey(key, "namespaces");

@@ -5,13 +5,14 @@
 import fc from "fast-check";
 import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES } from "../../infra/config/roles";
 import { validateConfig } from "../../infra/config/validate";
-import { GUID, mutated, problemsOf, validCreateConfig, type RawConfig } from "./fixtures";
+import { mutated, problemsOf, validCreateConfig, type RawConfig } from "./fixtures";
 
 const label = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
+const developerGroup = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
 const grantable = Object.keys(BUILT_IN_ROLES).filter((r) => !(r in FORBIDDEN_WORKLOAD_ROLES));
 
 /** One team: namespaces prefixed with the team name, so every namespace is owned exactly once. */
-const team = (name: string) =>
+const team = (name: string, index: number) =>
   fc
     .record({
       namespaces: fc.uniqueArray(label, { minLength: 1, maxLength: 3 }),
@@ -25,7 +26,7 @@ const team = (name: string) =>
       const owned = namespaces.map((ns) => `${name}-${ns}`);
       return {
         name,
-        developerGroupIds: [GUID.teamA],
+        developerGroupIds: [developerGroup(index)], // each team its own group
         namespaces: owned,
         identityMode,
         identities: identities.map((i) => ({
@@ -38,7 +39,7 @@ const team = (name: string) =>
 
 const validConfig: fc.Arbitrary<RawConfig> = fc
   .uniqueArray(label, { minLength: 1, maxLength: 4 })
-  .chain((names) => fc.tuple(...names.map((n) => team(`t-${n}`))))
+  .chain((names) => fc.tuple(...names.map((n, i) => team(`t-${n}`, i))))
   .map((teams) => ({ ...validCreateConfig(), teams }));
 
 /** Names that break DNS-1123 (every name kind) or are reserved (team and namespace names). */

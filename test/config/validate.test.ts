@@ -500,6 +500,28 @@ const cases: Case[] = [
     message: /GUID/,
   },
 
+  {
+    name: "developer group shared by two teams",
+    mutate: (c) => c.teams[1].developerGroupIds.push(GUID.teamA.toUpperCase()),
+    key: "teams[1].developerGroupIds[1]",
+    value: GUID.teamA.toUpperCase(),
+    message: /already team "team-a"'s developer group \(teams\[0\]\.developerGroupIds\[0\]\)/,
+  },
+  {
+    name: "developer group that is a platform group",
+    mutate: (c) => c.teams[0].developerGroupIds.push(GUID.platform),
+    key: "teams[0].developerGroupIds[1]",
+    value: GUID.platform,
+    message: /platformGroupIds\[0\]/,
+  },
+  {
+    name: "developer group that is a cluster admin group",
+    mutate: (c) => (c.teams[1].developerGroupIds = [GUID.admins]),
+    key: "teams[1].developerGroupIds[0]",
+    value: GUID.admins,
+    message: /cluster\.adminGroupIds\[0\]/,
+  },
+
   // Node pools.
   {
     name: "pool name uppercase",
