@@ -152,6 +152,10 @@ describe("evaluatePolicies mirrors the policy server", () => {
       ),
     ).toEqual([["mandatory", "threshold 7"]]);
     expect(await run({ "probe-policy": "disabled" })).toEqual([]);
+    // Nothing in the pack remediates, so `remediate` reports like the server does after remediation.
+    expect((await run({ "probe-policy": "remediate" })).map((v) => v.enforcementLevel)).toEqual([
+      "mandatory",
+    ]);
   });
 
   it("keeps notApplicable silent, and names policy and resource when a policy crashes", async () => {

@@ -72,6 +72,19 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   "PriorityLevelConfiguration",
   "PodSecurityPolicy",
   "ComponentStatus",
+  "ClusterTrustBundle",
+  "IPAddress",
+  "ServiceCIDR",
+  "DeviceClass",
+  "ResourceSlice",
+  "StorageVersion",
+  "StorageVersionMigration",
+  "VolumeAttributesClass",
+  "TokenReview",
+  "SubjectAccessReview",
+  "SelfSubjectAccessReview",
+  "SelfSubjectRulesReview",
+  "SelfSubjectReview",
 ]);
 
 /** Whether a kind is a server-side patch or a list wrapper rather than an object it creates. */
