@@ -243,22 +243,23 @@ function readCluster(
   production: boolean,
   existingMode: boolean,
 ): ClusterConfig {
-  const createMode = !existingMode;
   if (value === undefined) {
     r.missing(
       "cluster",
-      createMode
-        ? "at least name, location, kubernetesVersion and adminGroupIds"
-        : "at least name and kubernetesVersion",
+      existingMode
+        ? "at least name and kubernetesVersion"
+        : "at least name, location, kubernetesVersion and adminGroupIds",
     );
-    return readClusterFields(new ConfigReader(), {}, production, existingMode); // defaults only; one problem is enough
   }
-  return readClusterFields(
-    r,
-    r.object(value, "cluster", CONFIG_KEYS.cluster) ?? {},
-    production,
-    existingMode,
-  );
+  const parsed = r.object(value, "cluster", CONFIG_KEYS.cluster);
+  // Missing or wrong-typed: that one problem is enough, the fields fall back to their defaults.
+  const fieldReader = parsed === undefined ? new ConfigReader() : r;
+  return readClusterFields(fieldReader, parsed ?? {}, production, existingMode);
+}
+
+/** `cluster.systemPool` for index 0, `cluster.userPools[i - 1]` after it. */
+function poolKey(index: number): string {
+  return index === 0 ? "cluster.systemPool" : indexKey("cluster.userPools", index - 1);
 }
 
 function readClusterFields(
@@ -313,7 +314,7 @@ function readClusterFields(
   const userPools = readUserPools(r, raw.userPools);
   const poolNames = new Map<string, string>();
   [systemPool, ...userPools].forEach((pool, index) => {
-    const key = index === 0 ? "cluster.systemPool.name" : `cluster.userPools[${index - 1}].name`;
+    const key = childKey(poolKey(index), "name");
     const first = poolNames.get(pool.name);
     if (pool.name !== "" && first !== undefined) r.report(key, pool.name, `is already used by ${first}`);
     else poolNames.set(pool.name, key);
@@ -393,7 +394,7 @@ function readClusterFields(
         );
       [systemPool, ...userPools].forEach((pool, index) => {
         if (pool.zones.length < 2) {
-          const key = index === 0 ? "cluster.systemPool.zones" : `cluster.userPools[${index - 1}].zones`;
+          const key = childKey(poolKey(index), "zones");
           r.report(key, pool.zones, "must span at least 2 availability zones in production");
         }
       });

@@ -829,6 +829,11 @@ describe("validateConfig: every problem at once", () => {
     expect((error as ConfigValidationError).stack).toBeDefined();
   });
 
+  it("reports a wrong-typed cluster once, not once per missing field", () => {
+    const problems = problemsOf(mutated(validCreateConfig(), (c) => (c.cluster = "aksh-test")));
+    expect(problems).toEqual([expect.objectContaining({ key: "cluster", value: "aksh-test" })]);
+  });
+
   it("reports a wrong-typed item once, not once per missing field", () => {
     const problems = problemsOf(mutated(validCreateConfig(), (c) => (c.teams[0].identities[0] = "app")));
     expect(problems).toEqual([expect.objectContaining({ key: "teams[0].identities[0]", value: "app" })]);
