@@ -134,13 +134,6 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
 function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
   if (!config.existing)
     throw new Error("existing: missing - clusterMode `existing` needs existing.kubeconfig");
-  if (config.podIdentity.mode === "standard") {
-    // MIC needs the kubelet identity, node resource group and tenant of the cluster, which the
-    // existing-mode configuration does not carry (yet); refuse rather than install a broken MIC.
-    throw new Error(
-      'podIdentity.mode: "standard" - clusterMode existing cannot give MIC its Azure context (kubelet identity, node resource group, tenant); use mode "managed"',
-    );
-  }
   const kubeconfig = pulumi.secret(config.existing.kubeconfig);
   const provider = new k8s.Provider(`${config.cluster.name}-k8s`, { kubeconfig });
 
