@@ -25,6 +25,8 @@ interface PlanRun {
   exitCode: number;
   resources?: number;
   maxRssMb?: number;
+  /** User + system CPU seconds of the plan process (less sensitive than wall time to a busy machine). */
+  cpuSeconds?: number;
 }
 
 /** Runs the `plan` npm script's command (node + hook + cli/plan.ts) with extra arguments. */
@@ -36,7 +38,7 @@ function plan(args: string[], env: NodeJS.ProcessEnv = {}): PlanRun {
   const rssFile = path.join(tmp, "rss.txt");
   const useTime = existsSync(GNU_TIME);
   const [command, commandArgs] = useTime
-    ? [GNU_TIME, ["-f", "%M", "-o", rssFile, process.execPath, ...nodeArgs, ...args]]
+    ? [GNU_TIME, ["-f", "%M %U %S", "-o", rssFile, process.execPath, ...nodeArgs, ...args]]
     : [process.execPath, [...nodeArgs, ...args]];
   const started = process.hrtime.bigint();
   const result = spawnSync(command, commandArgs, {
@@ -81,7 +83,8 @@ function generatedStack(dir: string, count: number): void {
 
 function row(label: string, run: PlanRun, extra = ""): string {
   const rss = run.maxRssMb !== undefined ? `${run.maxRssMb.toFixed(0)} MB` : "n/a";
-  return `${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(7)} s  exit ${run.exitCode}  resources ${String(run.resources ?? "?").padStart(5)}  peak RSS ${rss.padStart(7)}${extra}`;
+  const cpu = run.cpuSeconds !== undefined ? `${run.cpuSeconds.toFixed(2)} s` : "n/a";
+  return `${label.padEnd(28)} ${run.seconds.toFixed(2).padStart(7)} s wall ${cpu.padStart(8)} CPU  exit ${run.exitCode}  resources ${String(run.resources ?? "?").padStart(5)}  peak RSS ${rss.padStart(7)}${extra}`;
 }
 
 async function evaluationThroughput(planFile: string): Promise<string> {
@@ -110,10 +113,13 @@ async function evaluationThroughput(planFile: string): Promise<string> {
   const evaluated = toEvaluated(resources);
   await evaluatePolicies(evaluated.slice(0, base.length)); // warm-up: JIT and lazy loads
   const started = process.hrtime.bigint();
+  const cpuBefore = process.cpuUsage();
   const violations = await evaluatePolicies(evaluated);
+  const cpu = process.cpuUsage(cpuBefore);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
-  return `policy evaluation: ${evaluated.length} resources in ${seconds.toFixed(2)} s = ${Math.round(evaluated.length / seconds)} resources/s (${violations.length} violations; bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB)`;
+  return `policy evaluation: ${evaluated.length} resources in ${seconds.toFixed(2)} s wall = ${Math.round(evaluated.length / seconds)} resources/s (${cpuSeconds.toFixed(2)} s CPU = ${Math.round(evaluated.length / cpuSeconds)} resources/CPU-s; ${violations.length} violations; bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB)`;
 }
 
 async function main(): Promise<void> {
@@ -133,6 +139,8 @@ async function main(): Promise<void> {
   const warm = plan(["--stack", "dev", "--format", "json"]);
   console.log(row("dev plan, end to end", warm));
 
+  // Marginal cost per team: (cost(N) - cost(1)) / (N - 1), which stays flat when growth is linear.
+  let oneTeam: PlanRun | undefined;
   for (const teams of TEAM_COUNTS) {
     const dir = path.join(tmp, `teams-${teams}`);
     mkdirSync(dir);
