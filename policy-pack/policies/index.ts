@@ -13,7 +13,11 @@ import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
 import { podIdentityPolicies } from "./kubernetes/pod-identity";
-import { k8sRbacIdentityProtection, k8sRbacPrivilegedBindings } from "./kubernetes/rbac";
+import {
+  k8sRbacIdentityProtection,
+  k8sRbacPrivilegedBindings,
+  k8sRbacRoleLeastPrivilege,
+} from "./kubernetes/rbac";
 import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
 import type { PackPolicy } from "./lib/metadata";
 import {
@@ -41,6 +45,7 @@ export const policies: PackPolicy[] = [
   k8sWorkloadPodSecurity,
   k8sNoDefaultNamespace,
   ...podIdentityPolicies,
+  k8sRbacRoleLeastPrivilege,
   k8sRbacPrivilegedBindings,
   k8sRbacIdentityProtection,
   k8sAdmissionPoliciesPresent,
