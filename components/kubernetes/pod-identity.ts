@@ -67,7 +67,13 @@ export class PodIdentityInstall extends pulumi.ComponentResource {
         new k8s.apiextensions.v1.CustomResourceDefinition(
           `${name}-crd-${crd.kind.toLowerCase()}`,
           {
-            metadata: { name: crd.name, labels: { "app.kubernetes.io/part-of": "aad-pod-identity" } },
+            metadata: {
+              name: crd.name,
+              labels: { "app.kubernetes.io/part-of": "aad-pod-identity" },
+              // The group ends in `.k8s.io`, a protected suffix: the API server refuses the CRD
+              // without this annotation (upstream aad-pod-identity sets the same value).
+              annotations: { "api-approved.kubernetes.io": "unapproved" },
+            },
             spec: crd.spec,
           },
           child,
