@@ -60,14 +60,26 @@ export function apiVersionKindOf(
   };
 }
 
-/** Drops `undefined` values (unknowns are absent under mocks) so the JSON sent is what was declared. */
-function withoutUndefined(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(withoutUndefined);
+/**
+ * The API server's spelling of a Pulumi property name: the SDKs cannot have dashes in names, so
+ * CRD schema keys `x-kubernetes-*` are `x_kubernetes_*` in Pulumi inputs, and the provider turns
+ * them back before calling the API (pulumi/pulumi-kubernetes#2128). We must do the same.
+ */
+export function apiServerKey(key: string): string {
+  return key.startsWith("x_kubernetes_") ? key.replace(/_/g, "-") : key;
+}
+
+/**
+ * The object as the provider would send it: `undefined` values dropped (unknowns are absent under
+ * mocks) and `x_kubernetes_*` keys renamed.
+ */
+function asSent(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(asSent);
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>)
         .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, withoutUndefined(v)]),
+        .map(([k, v]) => [apiServerKey(k), asSent(v)]),
     );
   }
   return value;
@@ -88,7 +100,7 @@ export function toManifest(
     );
   }
   const fromType = apiVersionKindOf(resource.type);
-  const inputs = withoutUndefined(resource.inputs) as Record<string, unknown>;
+  const inputs = asSent(resource.inputs) as Record<string, unknown>;
   const apiVersion = inputs.apiVersion ?? fromType?.apiVersion;
   const kind = inputs.kind ?? fromType?.kind;
   if (typeof apiVersion !== "string" || typeof kind !== "string" || !apiVersion || !kind) {

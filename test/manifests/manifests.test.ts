@@ -6,6 +6,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import { runProgramUnderMocks, type RecordedResource } from "../../testing/recording-mocks";
 import {
+  apiServerKey,
   apiVersionKindOf,
   applyRank,
   isKubernetesObject,
@@ -60,7 +61,17 @@ beforeAll(async () => {
           names: { kind: "AzureIdentity", plural: "azureidentities" },
           scope: "Namespaced",
           versions: [
-            { name: "v1", served: true, storage: true, schema: { openAPIV3Schema: { type: "object" } } },
+            {
+              name: "v1",
+              served: true,
+              storage: true,
+              schema: {
+                openAPIV3Schema: {
+                  type: "object",
+                  properties: { status: { type: "object", x_kubernetes_preserve_unknown_fields: true } },
+                },
+              },
+            },
           ],
         },
       },
@@ -101,6 +112,18 @@ test("keeps the declared body, marks patches and custom resources", () => {
     clientID: "c",
   });
   expect(identity?.manifest.metadata.namespace).toBe("team-a");
+});
+
+test("CRD schema keys are sent as the API server spells them (x-kubernetes-*)", () => {
+  const crd = converted.find((c) => c.manifest.kind === "CustomResourceDefinition");
+  const schema = (crd?.manifest.spec as { versions: { schema: { openAPIV3Schema: unknown } }[] }).versions[0]
+    .schema.openAPIV3Schema;
+  expect(schema).toEqual({
+    type: "object",
+    properties: { status: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+  });
+  expect(apiServerKey("x_kubernetes_list_map_keys")).toBe("x-kubernetes-list-map-keys");
+  expect(apiServerKey("max_length")).toBe("max_length");
 });
 
 test("an object without metadata.name takes the Pulumi resource name", () => {

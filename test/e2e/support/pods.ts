@@ -43,7 +43,10 @@ export const HOST_ACCESS_PODS: { attempt: string; name: string; change: (spec: S
   {
     attempt: "privileged container",
     name: "sniff-privileged",
-    change: (s) => (s.containers[0].securityContext.privileged = true),
+    // The API server itself rejects privileged + allowPrivilegeEscalation=false as invalid, so the
+    // privileged variant must also allow escalation (which is what privileged means anyway).
+    change: (s) =>
+      Object.assign(s.containers[0].securityContext, { privileged: true, allowPrivilegeEscalation: true }),
   },
   { attempt: "hostNetwork pod", name: "sniff-hostnetwork", change: (s) => (s.hostNetwork = true) },
   {
