@@ -146,9 +146,11 @@ async function main(): Promise<void> {
     mkdirSync(dir);
     generatedStack(dir, teams);
     const run = plan(["--stack", "dev", "--stacks-dir", dir, "--format", "json"]);
-    console.log(
-      row(`${teams} teams`, run, `  ${((run.seconds / teams) * 1000).toFixed(0).padStart(5)} ms/team`),
-    );
+    oneTeam ??= run;
+    const cost = (r: PlanRun) => r.cpuSeconds ?? r.seconds;
+    const marginal =
+      teams > 1 ? `  ${(((cost(run) - cost(oneTeam)) / (teams - 1)) * 1000).toFixed(0)} ms/extra team` : "";
+    console.log(row(`${teams} teams`, run, marginal));
   }
 
   console.log(await evaluationThroughput(planFile));
