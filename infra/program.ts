@@ -12,6 +12,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster, Monitoring, TeamFootprint, type CreatedTeamIdentity } from "../components/azure";
 import { KubernetesHardening } from "../components/kubernetes/hardening";
+import { teamContractsOutput } from "../components/team/contract";
 import type { HardeningTeam } from "../components/kubernetes/hardening-args";
 import { loadConfig } from "./config/load";
 import type { BlueprintConfig, TeamConfig } from "./config/types";
@@ -95,6 +96,9 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
   // MIC (standard mode) runs as the kubelet identity and needs its Azure context even before any
   // team uses pod identity; the Azure rights above are only granted once one does.
   const micInstalled = config.podIdentity.mode === "standard";
+  const hardeningTeams = footprints.map(([team, footprint]) =>
+    hardeningTeam(team, footprint.resourceGroupId, footprint.identities),
+  );
   new KubernetesHardening(settings.name, {
     provider: cluster.provider,
     platformGroupIds: config.platformGroupIds,
@@ -109,9 +113,7 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
           tenantId: cluster.kubeletIdentity.tenantId,
         }
       : undefined,
-    teams: footprints.map(([team, footprint]) =>
-      hardeningTeam(team, footprint.resourceGroupId, footprint.identities),
-    ),
+    teams: hardeningTeams,
   });
 
   return {
@@ -127,6 +129,9 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
       ]),
     ),
     kubeconfig: cluster.kubeconfig,
+    // What each team's own stacks read through `getTeamContract` (components/team). The user
+    // kubeconfig carries no credential of its own (Entra login via kubelogin), so it may be shared.
+    teamContracts: teamContractsOutput({ teams: hardeningTeams, kubeconfig: cluster.kubeconfig }),
   };
 }
 

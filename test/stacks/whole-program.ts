@@ -9,6 +9,9 @@ import { readStackFile, type StackFileOptions } from "../../infra/config/stack-f
 import { validateConfig } from "../../infra/config/validate";
 import type { BlueprintConfig } from "../../infra/config/types";
 import { main } from "../../infra/program";
+import { validateTeamContract } from "../../components/team/stack-reference";
+import { evaluatePolicies } from "../../policy-pack/evaluate";
+import { readFileSync } from "fs";
 import { MOCK_SUBSCRIPTION_ID, mockInvoke } from "../../testing/computed-outputs";
 import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
 
@@ -189,6 +192,37 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
         }
       }
       expect(typeof outputs.kubeconfig).toBe("string");
+    });
+
+    it("passes the policy pack with its own policy config: no mandatory violation", async () => {
+      const config = JSON.parse(
+        readFileSync(join(__dirname, "..", "..", "policy-pack", "config", `${stack}.json`), "utf8"),
+      ) as Record<string, unknown>;
+      const violations = await evaluatePolicies(
+        run().resources.map((r) => ({ ...r, props: r.inputs })),
+        { config },
+      );
+      const mandatory = violations.filter((v) => v.enforcementLevel !== "advisory");
+      expect(mandatory.map((v) => `${v.policyName}: ${v.message}`)).toEqual([]);
+      // The pack did judge this stack: the deprecated pod identity still in use is reported.
+      expect(violations.some((v) => v.policyName === "pod-identity-deprecated")).toBe(true);
+    });
+
+    it("exports a valid contract per team, with its own namespaces, identities and resource group", async () => {
+      const { outputs, config } = run();
+      const contracts = outputs.teamContracts as Record<string, unknown>;
+      expect(Object.keys(contracts).sort()).toEqual(config.teams.map((t) => t.name).sort());
+      const teamOutputs = outputs.teams as Record<string, { resourceGroupId: string }>;
+      for (const team of config.teams) {
+        const contract = validateTeamContract(contracts[team.name], team.name);
+        expect(contract.namespaces).toEqual(team.namespaces);
+        expect(contract.resourceGroupId).toBe(teamOutputs[team.name].resourceGroupId);
+        expect(contract.identities.map((i) => i.name).sort()).toEqual(
+          team.identities.map((i) => i.name).sort(),
+        );
+      }
+      // The contract carries the kubeconfig, so the whole output must stay secret.
+      expect(await pulumi.isSecret(run().programOutputs.teamContracts as pulumi.Output<unknown>)).toBe(true);
     });
 
     it("exports the kubeconfig as a secret", async () => {
