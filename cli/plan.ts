@@ -47,6 +47,10 @@ async function main(): Promise<number> {
   const stacksDir = resolveStacksDir(values["stacks-dir"]);
   const stack = loadStackFile(stacksDir, values.stack);
 
+  // The SDK records `new Error().stack` for every promise it creates (runtime/debuggable.js), only to
+  // explain leaked promises; formatting those traces was the largest single cost of a big plan. The
+  // plan never prints them (resource source positions use their own unlimited trace, callsites()).
+  Error.stackTraceLimit = 0;
   const { runBlueprint } = await import("./program-run");
   const resources = await runBlueprint(stack, PROJECT);
 
