@@ -144,11 +144,26 @@ export const POD_IDENTITY_RESOURCES = {
   azurePodIdentityExceptions: "azurepodidentityexceptions",
 } as const;
 
-/** The CRD object name and spec of each of the four kinds, in a stable order. */
-export function podIdentityCrdSpecs(): { name: string; kind: string; spec: CrdSpec }[] {
+/**
+ * `aadpodidentity.k8s.io` ends in `.k8s.io`, a protected API group: the API server rejects its CRDs
+ * unless they carry this annotation, either the URL of an approved Kubernetes API review or a value
+ * starting with `unapproved` (which the upstream manifests also use).
+ */
+export const API_APPROVAL_ANNOTATIONS = {
+  "api-approved.kubernetes.io": "unapproved",
+};
+
+/** The CRD object name, annotations and spec of each of the four kinds, in a stable order. */
+export function podIdentityCrdSpecs(): {
+  name: string;
+  kind: string;
+  annotations: Record<string, string>;
+  spec: CrdSpec;
+}[] {
   return DEFINITIONS.map((d) => ({
     name: `${d.plural}.${AAD_POD_IDENTITY_GROUP}`,
     kind: d.kind,
+    annotations: API_APPROVAL_ANNOTATIONS,
     spec: {
       group: AAD_POD_IDENTITY_GROUP,
       scope: "Namespaced",
@@ -189,7 +204,7 @@ export function podIdentityCrdManifests(): Record<string, unknown>[] {
   return podIdentityCrdSpecs().map((crd) => ({
     apiVersion: "apiextensions.k8s.io/v1",
     kind: "CustomResourceDefinition",
-    metadata: { name: crd.name },
+    metadata: { name: crd.name, annotations: crd.annotations },
     spec: rename(crd.spec),
   }));
 }

@@ -70,9 +70,8 @@ export class PodIdentityInstall extends pulumi.ComponentResource {
             metadata: {
               name: crd.name,
               labels: { "app.kubernetes.io/part-of": "aad-pod-identity" },
-              // The group ends in `.k8s.io`, a protected suffix: the API server refuses the CRD
-              // without this annotation (upstream aad-pod-identity sets the same value).
-              annotations: { "api-approved.kubernetes.io": "unapproved" },
+              // `api-approved.kubernetes.io`: required for the protected `*.k8s.io` group.
+              annotations: crd.annotations,
             },
             spec: crd.spec,
           },

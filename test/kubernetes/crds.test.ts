@@ -12,6 +12,11 @@ describe("podIdentityCrdManifests", () => {
     expect(text).not.toContain("x_kubernetes_");
     expect(text).toContain('"x-kubernetes-embedded-resource":true');
     expect(text).toContain('"x-kubernetes-preserve-unknown-fields":true');
+    for (const m of manifests) {
+      expect((m.metadata as { annotations: Record<string, string> }).annotations).toEqual({
+        "api-approved.kubernetes.io": "unapproved",
+      });
+    }
   });
 
   it("keeps the SDK-shaped specs untouched (the rename is a copy)", () => {

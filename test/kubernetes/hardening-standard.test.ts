@@ -120,6 +120,8 @@ describe("aad-pod-identity install", () => {
       expect(crd.metadata.name).toBe(`${crd.spec.names.plural}.aadpodidentity.k8s.io`);
       expect(crd.spec.group).toBe("aadpodidentity.k8s.io");
       expect(crd.spec.scope).toBe("Namespaced");
+      // Protected `*.k8s.io` group: without this annotation a real API server answers 422.
+      expect(crd.metadata.annotations?.["api-approved.kubernetes.io"]).toMatch(/^(unapproved|https:\/\/)/);
       expect(crd.spec.versions).toHaveLength(1);
       expect(crd.spec.versions[0]).toMatchObject({ name: "v1", served: true, storage: true });
       // Structural: every schema node has a type (or explicitly preserves unknown fields).
