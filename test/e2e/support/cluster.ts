@@ -3,8 +3,9 @@
  * only the clusterrole-aggregation controller, when available), random free ports, a temp dir,
  * fresh service-account keys and a static token file. RBAC authorization, anonymous auth off.
  *
- * Every process is started in its own process group and killed with it on `stop()`, and also from
- * process exit/signal handlers, so a failing or interrupted test leaves nothing running.
+ * Every process is started in its own process group and killed with it on `stop()` (the suite's
+ * afterAll, which also runs when tests fail). If the test runner itself dies first (killed,
+ * Ctrl-C, crash), a small watcher process kills the groups and removes the temp dir.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as crypto from "node:crypto";
@@ -31,8 +32,6 @@ export interface Cluster {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
   try {
@@ -42,17 +41,21 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-let handlersInstalled = false;
-function installExitHandlers(): void {
-  if (handlersInstalled) return;
-  handlersInstalled = true;
-  process.on("exit", () => running.forEach((c) => killGroup(c, "SIGKILL")));
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.once(signal, () => {
-      running.forEach((c) => killGroup(c, "SIGKILL"));
-      process.exit(130);
-    });
-  }
+/**
+ * Watches the test process and, once it is gone, kills every process group listed in
+ * `<dir>/pgids` and removes `dir`. Needed because jest hands test code a sandboxed copy of
+ * `process` whose exit/signal listeners never fire, so in-process handlers cannot clean up.
+ */
+function startReaper(dir: string): ChildProcess {
+  const script =
+    'while kill -0 "$2" 2>/dev/null; do sleep 1; done; ' +
+    'for g in $(cat "$1/pgids" 2>/dev/null); do kill -KILL -"$g" 2>/dev/null; done; rm -rf "$1"';
+  const reaper = spawn("sh", ["-c", script, "e2e-reaper", dir, String(process.pid)], {
+    detached: true,
+    stdio: "ignore",
+  });
+  reaper.unref();
+  return reaper;
 }
 
 /** A port the kernel just handed out on 127.0.0.1 (then released for the child to bind). */
@@ -79,12 +82,11 @@ export function tokenFileLine(token: string, user: TokenUser): string {
   return user.groups.length === 0 ? line : `${line},"${user.groups.join(",")}"`;
 }
 
-function launch(binary: string, args: string[], logFile: string): ChildProcess {
+function launch(binary: string, args: string[], logFile: string, dir: string): ChildProcess {
   const log = fs.openSync(logFile, "a");
   const child = spawn(binary, args, { detached: true, stdio: ["ignore", log, log] });
   fs.closeSync(log);
-  running.add(child);
-  child.on("exit", () => running.delete(child));
+  if (child.pid !== undefined) fs.appendFileSync(path.join(dir, "pgids"), `${child.pid}\n`);
   return child;
 }
 
@@ -129,11 +131,12 @@ async function stopAll(children: ChildProcess[]): Promise<void> {
  * user plus `bootstrap` (system:masters), which only the fixture itself should use.
  */
 export async function startCluster(binaries: Binaries, users: TokenUser[], label: string): Promise<Cluster> {
-  installExitHandlers();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aks-hardening-${label}-`));
   const children: ChildProcess[] = [];
+  const reaper = startReaper(dir);
   const stop = async () => {
     await stopAll(children);
+    killGroup(reaper, "SIGKILL");
     if (!process.env.KEEP_E2E_DIRS) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
@@ -168,6 +171,7 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
         "--log-level=warn",
       ],
       etcdLog,
+      dir,
     );
     children.push(etcd);
 
@@ -193,6 +197,7 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
         "--disable-admission-plugins=ServiceAccount",
       ],
       apiLog,
+      dir,
     );
     children.push(apiserver);
 
@@ -250,6 +255,7 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
           "--secure-port=0",
         ],
         kcmLog,
+        dir,
       );
       children.push(kcm);
       // Ready when the aggregated `edit` role has rules (empty until the controller fills it).
