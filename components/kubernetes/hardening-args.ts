@@ -80,11 +80,19 @@ export interface KubernetesHardeningArgs {
    * Standard mode (required there): the kubelet identity. MIC authenticates to Azure with it (no
    * `azure.json`) and must never remove it from the nodes (`--immutable-user-msis`).
    */
-  kubeletIdentity?: { clientId: pulumi.Input<string>; resourceId: pulumi.Input<string> };
+  kubeletIdentity?: {
+    /** Client ID: MIC's `USER_ASSIGNED_MSI_CLIENT_ID` and `--immutable-user-msis`. */
+    clientId: pulumi.Input<string>;
+    /** Full Azure resource ID of the kubelet identity. */
+    resourceId: pulumi.Input<string>;
+  };
   /** Standard mode (required there): subscription, node resource group and tenant MIC works in. */
   azure?: {
+    /** Subscription of the node pools. */
     subscriptionId: pulumi.Input<string>;
+    /** The node (`MC_`) resource group whose scale sets MIC assigns identities to. */
     nodeResourceGroup: pulumi.Input<string>;
+    /** Entra tenant ID. */
     tenantId: pulumi.Input<string>;
   };
   /** The application teams. Required (may be empty). */

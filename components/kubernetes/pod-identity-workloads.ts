@@ -23,15 +23,21 @@ export const MIC_PROBE_PORT = 8080;
 
 /** Settings the two workloads are built from. */
 export interface PodIdentityWorkloadSettings {
+  /** The identity namespace: NMI's `--MICNamespace` and MIC's leader-election namespace. Required. */
   namespace: string;
+  /** `standard` (MIC assigns identities) or `managed` (NMI only). Required. */
   mode: "standard" | "managed";
+  /** Image tag of both components. Required. */
   version: string;
 }
 
 /** Azure context MIC needs in standard mode, passed as environment variables (no `azure.json`). */
 export interface MicAzureContext {
+  /** Subscription of the node pools. Required. */
   subscriptionId: pulumi.Input<string>;
+  /** The node resource group holding the VMSS that MIC assigns identities to. Required. */
   nodeResourceGroup: pulumi.Input<string>;
+  /** Entra tenant of the identities. Required. */
   tenantId: pulumi.Input<string>;
   /** Client ID of the kubelet identity: MIC authenticates with it and must never unassign it. */
   kubeletClientId: pulumi.Input<string>;

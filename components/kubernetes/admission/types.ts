@@ -55,6 +55,7 @@ export interface AdmissionPolicyDefinition {
 
 /** Inputs of every guardrail: who is platform, what the identity namespace may run. */
 export interface GuardrailSettings {
+  /** The aad-pod-identity namespace (NMI's `--MICNamespace`). Required. */
   identityNamespace: string;
   /** Entra group object IDs of the platform team (as they appear in `request.userInfo.groups`). */
   platformGroupIds: string[];
