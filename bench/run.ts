@@ -54,12 +54,16 @@ function plan(args: string[], env: NodeJS.ProcessEnv = {}): PlanRun {
     // table output or a failed run: no count
   }
   if (result.status !== 0 && result.status !== 1) process.stderr.write(result.stderr.toString());
-  const rssKb = useTime ? Number(readFileSync(rssFile, "utf8").trim().split("\n").pop()) : NaN;
+  // GNU time's last line: "<max RSS KB> <user s> <system s>".
+  const [rssKb, user, system] = useTime
+    ? readFileSync(rssFile, "utf8").trim().split("\n").pop()!.split(" ").map(Number)
+    : [NaN, NaN, NaN];
   return {
     seconds,
     exitCode: result.status ?? -1,
     resources,
     maxRssMb: Number.isFinite(rssKb) ? rssKb / 1024 : undefined,
+    cpuSeconds: Number.isFinite(user + system) ? user + system : undefined,
   };
 }
 
