@@ -4,18 +4,31 @@
  * 2. every attack of the threat model, made by a team-B principal with its own token, is refused,
  *    and by the layer we expect (RBAC, Pod Security Admission, or the named admission policy);
  * 3. the same attacks SUCCEED on a second API server running a default-style install, so each
- *    check is shown able to fail.
+ *    check is shown able to fail;
+ * 4. a third API server gets everything a standard-mode, create-mode stack (`dev`) declares, MIC's
+ *    Deployment, RBAC and PodDisruptionBudget included, and a developer of one of its teams attacks
+ *    MIC there (compared with the same attacks on the default-style install).
  * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
  */
 import { applyRank, type ConvertedManifest, type Manifest } from "../../testing/manifests";
-import { AAD_POD_IDENTITY_GROUP, podIdentitySelector } from "../../components/kubernetes/conventions";
+import {
+  AAD_POD_IDENTITY_GROUP,
+  MIC_NAME,
+  NMI_NAME,
+  podIdentitySelector,
+} from "../../components/kubernetes/conventions";
 import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
 import { applyManifests, describeObject, waitForPolicy, type Rejection } from "./support/apply";
 import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
 import { findBinaries } from "./support/binaries";
 import {
   attackerTeam,
   recordBlueprint,
+  STANDARD_MODE_ATTACKER_TEAM,
+  STANDARD_MODE_STACK,
+  standardModeUsers,
+  teamNamed,
   tokenUsers,
   USERS,
   victimTeam,
@@ -23,18 +36,29 @@ import {
 } from "./support/blueprint";
 import type { KubeClient } from "./support/client";
 import { startCluster, type Cluster } from "./support/cluster";
-import { restrictedPod } from "./support/pods";
-import { attempts, type Expectation, type Target, type VictimFacts } from "./support/scenarios";
+import { ATTACK_IMAGE, restrictedPod } from "./support/pods";
+import {
+  attempts,
+  micAttempts,
+  type Attempt,
+  type Expectation,
+  type Target,
+  type VictimFacts,
+} from "./support/scenarios";
 import { describeVerdict, verdictOf, type Verdict } from "./support/verdict";
 
 const FIELD_MANAGER = "aks-hardening-e2e";
 const clusters: Cluster[] = [];
 let blueprint: Blueprint;
+let standardMode: Blueprint;
 let hardenedRejections: Rejection[];
+let standardModeRejections: Rejection[];
 let baselineRejections: Rejection[];
 let facts: VictimFacts;
 let hardened: Target;
 let baseline: Target;
+let standardModeTarget: Target;
+let standardModeCluster: Cluster;
 const rows: { scenario: string; actor: string; attempt: string; hardened: string; baseline: string }[] = [];
 
 function victimIdentityObjects(b: Blueprint, selector: string): { identity: Manifest; binding: Manifest } {
@@ -117,18 +141,23 @@ async function applyOrThrow(client: KubeClient, manifests: Manifest[], what: str
 beforeAll(async () => {
   const binaries = findBinaries();
   blueprint = await recordBlueprint();
+  standardMode = await recordBlueprint(STANDARD_MODE_STACK);
   const { config } = blueprint;
   const victim = victimTeam(config);
   const attacker = attackerTeam(config, victim);
   const users = tokenUsers(config, victim, attacker);
+  const standardModeAttacker = teamNamed(standardMode.config, STANDARD_MODE_ATTACKER_TEAM);
   const started = await Promise.allSettled([
     startCluster(binaries, users, "hardened"),
     startCluster(binaries, users, "baseline"),
+    // Its own server: the dev stack declares the same CRDs, policies and namespaces as the local one.
+    startCluster(binaries, standardModeUsers(standardMode.config, standardModeAttacker), "standard-mode"),
   ]);
   for (const s of started) if (s.status === "fulfilled") clusters.push(s.value);
   const failed = started.find((s): s is PromiseRejectedResult => s.status === "rejected");
   if (failed) throw failed.reason;
   const [hardenedCluster, baselineCluster] = clusters;
+  standardModeCluster = clusters[2];
 
   const victimIdentity = victim.identities[0];
   const selector = podIdentitySelector(victimIdentity.namespace, victimIdentity.name);
@@ -143,7 +172,9 @@ beforeAll(async () => {
     attackerNamespace: attacker.namespaces[0],
   };
 
-  for (const cluster of clusters) await grantPlatformAdmin(cluster, config.platformGroupIds[0]);
+  for (const cluster of [hardenedCluster, baselineCluster])
+    await grantPlatformAdmin(cluster, config.platformGroupIds[0]);
+  await grantPlatformAdmin(standardModeCluster, standardMode.config.platformGroupIds[0]);
 
   // Hardened: exactly what the blueprint declares, applied as the platform admin.
   const admin = hardenedCluster.clients[USERS.platformAdmin];
@@ -154,6 +185,12 @@ beforeAll(async () => {
   baselineRejections = await applyManifests(
     baselineCluster.clients[USERS.platformAdmin],
     asConverted(baselineManifests(config, crds, victimObjects), "baseline"),
+    FIELD_MANAGER,
+  );
+
+  standardModeRejections = await applyManifests(
+    standardModeCluster.clients[USERS.platformAdmin],
+    standardMode.manifests,
     FIELD_MANAGER,
   );
 
@@ -168,6 +205,11 @@ beforeAll(async () => {
     developer: baselineCluster.clients[USERS.attackerDeveloper],
     overprivileged: baselineCluster.clients[USERS.overprivileged],
     identityNamespace: BASELINE_IDENTITY_NAMESPACE,
+  };
+  standardModeTarget = {
+    label: "standard-mode",
+    developer: standardModeCluster.clients[USERS.standardModeDeveloper],
+    identityNamespace: standardMode.config.podIdentity.namespace,
   };
   for (const [cluster, target] of [
     [hardenedCluster, hardened],
@@ -265,21 +307,138 @@ function check(verdict: Verdict, expected: Expectation, where: string): void {
   }
 }
 
+/** Runs one attempt on a hardened-style target and on the baseline, records the row, checks both. */
+async function runAttempt(attempt: Attempt, target: Target, actor: string): Promise<void> {
+  const onHardened = verdictOf(await attempt.run(target, facts));
+  const onBaseline = verdictOf(await attempt.run(baseline, facts));
+  rows.push({
+    scenario: attempt.scenario,
+    actor,
+    attempt: attempt.attempt,
+    hardened: describeVerdict(onHardened),
+    baseline: describeVerdict(onBaseline) + (attempt.baselineNote ? ` (${attempt.baselineNote})` : ""),
+  });
+  check(onHardened, attempt.hardened, target.label);
+  check(onBaseline, attempt.baseline, "baseline");
+}
+
 describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(
   "%s",
   (_name, attempt) => {
-    test("refused on the hardened cluster by the expected layer; outcome on the baseline as expected", async () => {
-      const onHardened = verdictOf(await attempt.run(hardened, facts));
-      const onBaseline = verdictOf(await attempt.run(baseline, facts));
-      rows.push({
-        scenario: attempt.scenario,
-        actor: attempt.actor === "developer" ? "team-B developer" : "team-B ns admin",
-        attempt: attempt.attempt,
-        hardened: describeVerdict(onHardened),
-        baseline: describeVerdict(onBaseline) + (attempt.baselineNote ? ` (${attempt.baselineNote})` : ""),
-      });
-      check(onHardened, attempt.hardened, "hardened");
-      check(onBaseline, attempt.baseline, "baseline");
-    });
+    test("refused on the hardened cluster by the expected layer; outcome on the baseline as expected", () =>
+      runAttempt(attempt, hardened, attempt.actor === "developer" ? "team-B developer" : "team-B ns admin"));
   },
 );
+
+describe("aad-pod-identity standard mode (stack dev): MIC on a real API server", () => {
+  const inIdentityNamespace = (kind: string, name: string) =>
+    standardMode.manifests.find(
+      (c) =>
+        c.manifest.kind === kind &&
+        c.manifest.metadata.name === name &&
+        c.manifest.metadata.namespace === standardMode.config.podIdentity.namespace,
+    )?.manifest;
+
+  test("the real API server accepts every object the stack declares, MIC's Deployment, RBAC and PDB included", async () => {
+    expect(standardMode.config.podIdentity.mode).toBe("standard");
+    expect(standardModeRejections).toEqual([]);
+    const mic = inIdentityNamespace("Deployment", MIC_NAME);
+    const micAccount = inIdentityNamespace("ServiceAccount", MIC_NAME);
+    const budgets = standardMode.manifests.filter(
+      (c) =>
+        c.manifest.kind === "PodDisruptionBudget" &&
+        c.manifest.metadata.namespace === standardMode.config.podIdentity.namespace,
+    );
+    // MIC's RBAC: every binding whose subject is MIC's service account.
+    const micBindings = standardMode.manifests.filter((c) =>
+      ((c.manifest.subjects as { kind: string; name: string; namespace?: string }[] | undefined) ?? []).some(
+        (subject) =>
+          subject.kind === "ServiceAccount" &&
+          subject.name === MIC_NAME &&
+          subject.namespace === standardMode.config.podIdentity.namespace,
+      ),
+    );
+    expect(mic).toBeDefined();
+    expect(micAccount).toBeDefined();
+    expect(budgets.length).toBeGreaterThan(0);
+    expect(micBindings.map((c) => c.manifest.kind)).toEqual(
+      expect.arrayContaining(["ClusterRoleBinding", "RoleBinding"]),
+    );
+    // Stored, not just answered: read each back from the server.
+    const admin = standardModeCluster.clients.bootstrap;
+    for (const m of [
+      mic,
+      micAccount,
+      ...budgets.map((c) => c.manifest),
+      ...micBindings.map((c) => c.manifest),
+    ]) {
+      if (!m) continue;
+      const res = await admin.request(
+        "GET",
+        await admin.pathOf(m.apiVersion, m.kind, m.metadata.namespace, m.metadata.name),
+      );
+      expect(`${m.kind} ${m.metadata.name}: ${res.status}`).toBe(`${m.kind} ${m.metadata.name}: 200`);
+    }
+    console.log(
+      `applied ${standardMode.manifests.length} objects of stack ${STANDARD_MODE_STACK}:\n${standardMode.manifests.map(describeObject).join("\n")}`,
+    );
+  });
+
+  test("the pods MIC's and NMI's controllers would create pass Pod Security and the identity-namespace policy", async () => {
+    // PSA and the workload admission policy judge pods, not their Deployment/DaemonSet, and with no
+    // deployment controller or kubelet here no pod is made: each pod template is sent as a
+    // dry-run pod by the platform admin (nothing is stored).
+    const platform = standardModeCluster.clients[USERS.platformAdmin];
+    const dryRunPod = async (pod: Manifest) =>
+      verdictOf(
+        await platform.request("POST", await platform.pathOf("v1", "Pod", pod.metadata.namespace), {
+          body: pod,
+          query: { dryRun: "All" },
+        }),
+      );
+    const workloads = standardMode.manifests
+      .map((c) => c.manifest)
+      .filter((m) => m.kind === "Deployment" || m.kind === "DaemonSet");
+    expect(workloads.map((m) => m.metadata.name).sort()).toEqual([MIC_NAME, NMI_NAME]);
+    const podOf = (workload: Manifest): Manifest & { spec: { containers: { image: string }[] } } => {
+      const template = (workload.spec as { template: { metadata?: object; spec: object } }).template;
+      return {
+        apiVersion: "v1",
+        kind: "Pod",
+        metadata: {
+          ...template.metadata,
+          name: `${workload.metadata.name}-template`,
+          namespace: workload.metadata.namespace,
+        },
+        spec: structuredClone(template.spec) as { containers: { image: string }[] },
+      };
+    };
+    // The policy must be live (and able to refuse) before a pass means anything: the MIC pod with
+    // one change, an image that is not pinned, is denied by it.
+    const unpinned = podOf(workloads.find((m) => m.metadata.name === MIC_NAME) as Manifest);
+    unpinned.spec.containers[0].image = ATTACK_IMAGE;
+    await waitForPolicy(async () => {
+      const v = await dryRunPod(unpinned);
+      return v.outcome === "refused" ? v.policy : undefined;
+    }, IDENTITY_NAMESPACE_WORKLOADS_POLICY);
+    for (const workload of workloads) {
+      const v = await dryRunPod(podOf(workload));
+      const detail = v.outcome === "allowed" ? "" : ` — ${v.message}`;
+      expect(`${workload.kind} ${workload.metadata.name}: ${describeVerdict(v)}${detail}`).toBe(
+        `${workload.kind} ${workload.metadata.name}: allowed (201)`,
+      );
+    }
+  });
+
+  describe.each(micAttempts().map((a) => [`${a.scenario}: ${a.attempt}`, a] as const))(
+    "%s",
+    (_name, attempt) => {
+      test(`refused for a ${STANDARD_MODE_ATTACKER_TEAM} developer by the expected layer; outcome on the baseline as expected`, () =>
+        runAttempt(
+          attempt,
+          standardModeTarget,
+          `dev ${STANDARD_MODE_ATTACKER_TEAM} developer (MIC running)`,
+        ));
+    },
+  );
+});

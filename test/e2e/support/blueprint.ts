@@ -1,7 +1,9 @@
 /**
- * What the blueprint declares for the local stack: the real program (`main` from infra/program.ts)
- * run under the recording mocks with stacks/Pulumi.local.yaml, its Kubernetes resources converted
- * to manifests, and the validated config (teams and their Entra group IDs) the test users mirror.
+ * What the blueprint declares for a stack: the real program (`main` from infra/program.ts) run
+ * under the recording mocks with stacks/Pulumi.<stack>.yaml, its Kubernetes resources converted to
+ * manifests, and the validated config (teams and their Entra group IDs) the test users mirror.
+ * `local` (existing cluster, aad-pod-identity managed mode) is the attack suite's main cluster;
+ * `dev` (create mode, standard mode) adds what managed mode never deploys: MIC and its RBAC.
  */
 import * as path from "node:path";
 import { main } from "../../../infra/program";
@@ -20,20 +22,30 @@ export interface Blueprint {
 }
 
 export const LOCAL_STACK = "local";
+/** A create-mode stack with aad-pod-identity in standard mode (MIC runs in the cluster). */
+export const STANDARD_MODE_STACK = "dev";
+/** The team whose developer attacks MIC on the standard-mode cluster (a pod-identity team of `dev`). */
+export const STANDARD_MODE_ATTACKER_TEAM = "catalog";
 
 /**
  * Records the program for a stack and converts its Kubernetes objects. The stack file is
- * stacks/Pulumi.<stack>.yaml, or `$AKS_HARDENING_E2E_STACK_FILE` to try another configuration.
+ * stacks/Pulumi.<stack>.yaml; for the local stack `$AKS_HARDENING_E2E_STACK_FILE` can name another
+ * configuration to try.
  */
 export async function recordBlueprint(stack = LOCAL_STACK): Promise<Blueprint> {
+  const local = stack === LOCAL_STACK;
   const stackFile =
-    process.env.AKS_HARDENING_E2E_STACK_FILE ??
+    (local ? process.env.AKS_HARDENING_E2E_STACK_FILE : undefined) ??
     path.resolve(__dirname, "../../../stacks", `Pulumi.${stack}.yaml`);
-  // The kubeconfig is only read by the Pulumi provider, which the mocks replace: the fixture
-  // applies the recorded objects itself, so a marker value stands in for it.
-  const raw = readStackFile(stackFile, {
-    secrets: { "existing.kubeconfig": "unused: the e2e fixture applies the recorded objects itself" },
-  });
+  // The local stack's kubeconfig is only read by the Pulumi provider, which the mocks replace: the
+  // fixture applies the recorded objects itself, so a marker value stands in for it. Create-mode
+  // stacks take theirs from the (mocked) cluster and must not be given one.
+  const raw = readStackFile(
+    stackFile,
+    local
+      ? { secrets: { "existing.kubeconfig": "unused: the e2e fixture applies the recorded objects itself" } }
+      : {},
+  );
   const config = validateConfig(raw, stack);
   const rawConfig = Object.fromEntries(
     Object.entries(raw).map(([key, value]) => [
@@ -60,6 +72,13 @@ export function attackerTeam(config: BlueprintConfig, victim: TeamConfig): TeamC
   return team;
 }
 
+/** The team named `name`; the stack must declare it. */
+export function teamNamed(config: BlueprintConfig, name: string): TeamConfig {
+  const team = config.teams.find((t) => t.name === name);
+  if (!team) throw new Error(`the stack declares no team ${JSON.stringify(name)}`);
+  return team;
+}
+
 /** Token users exactly as Entra would present them: a name plus the groups they belong to. */
 export const USERS = {
   platformAdmin: "platform-admin",
@@ -67,15 +86,27 @@ export const USERS = {
   attackerDeveloper: "attacker-developer",
   /** A team-B principal someone granted far too much in team B's namespace. */
   overprivileged: "attacker-namespace-admin",
+  /** On the standard-mode cluster: a developer of one team, attacking MIC. */
+  standardModeDeveloper: "standard-mode-team-developer",
 } as const;
 
+/** A member of the stack's first platform group. */
+function platformAdmin(config: BlueprintConfig): TokenUser {
+  if (config.platformGroupIds.length === 0) throw new Error("platformGroupIds is empty in the stack");
+  return { name: USERS.platformAdmin, groups: [config.platformGroupIds[0]] };
+}
+
 export function tokenUsers(config: BlueprintConfig, victim: TeamConfig, attacker: TeamConfig): TokenUser[] {
-  if (config.platformGroupIds.length === 0) throw new Error("platformGroupIds is empty in the local stack");
   return [
-    { name: USERS.platformAdmin, groups: [config.platformGroupIds[0]] },
+    platformAdmin(config),
     { name: USERS.victimDeveloper, groups: victim.developerGroupIds },
     { name: USERS.attackerDeveloper, groups: attacker.developerGroupIds },
     // No team group at all: its rights come only from the RoleBindings the scenario creates.
     { name: USERS.overprivileged, groups: [] },
   ];
+}
+
+/** The standard-mode cluster's users: its platform admin and a developer of `team`. */
+export function standardModeUsers(config: BlueprintConfig, team: TeamConfig): TokenUser[] {
+  return [platformAdmin(config), { name: USERS.standardModeDeveloper, groups: team.developerGroupIds }];
 }

@@ -19,10 +19,10 @@ import type { Layer } from "./verdict";
 
 /** One cluster under attack. */
 export interface Target {
-  label: "hardened" | "baseline";
-  /** The attacking principals' clients. */
+  label: "hardened" | "baseline" | "standard-mode";
+  /** The attacking principals' clients (no over-granted principal on the standard-mode cluster). */
   developer: KubeClient;
-  overprivileged: KubeClient;
+  overprivileged?: KubeClient;
   /** Where MIC/NMI run: the identity namespace (hardened) or `default` (baseline). */
   identityNamespace: string;
 }
@@ -81,7 +81,9 @@ function identityObject(
 }
 
 function client(target: Target, actor: Attempt["actor"]): KubeClient {
-  return actor === "developer" ? target.developer : target.overprivileged;
+  if (actor === "developer") return target.developer;
+  if (!target.overprivileged) throw new Error(`the ${target.label} cluster has no over-granted principal`);
+  return target.overprivileged;
 }
 
 /** S1: a pod in the attacker's namespace wearing the victim's `aadpodidbinding` label. */
@@ -206,6 +208,90 @@ function deployment(name: string, namespace: string): Manifest {
   };
 }
 
+const EXEC_INTO_MIC: Attempt = {
+  scenario: "S5",
+  actor: "developer",
+  attempt: "exec into MIC",
+  run: (t) =>
+    t.developer.request("POST", `/api/v1/namespaces/${t.identityNamespace}/pods/${MIC_POD}/exec`, {
+      query: { command: "cat", stdout: "true" },
+    }),
+  hardened: RBAC,
+  baseline: "allowed",
+};
+
+const LIST_IDENTITY_NAMESPACE_SECRETS: Attempt = {
+  scenario: "S5",
+  actor: "developer",
+  attempt: "list secrets in the identity namespace",
+  run: (t) => t.developer.request("GET", `/api/v1/namespaces/${t.identityNamespace}/secrets`),
+  hardened: RBAC,
+  baseline: "allowed",
+};
+
+let rogueMicDeployments = 0;
+
+/**
+ * NMI hands node tokens to pods of any `mic-*` ReplicaSet in the identity namespace. A new name
+ * each run: the attempt is made more than once against the same baseline cluster, and a second
+ * create of the same name would only report "already exists".
+ */
+const ROGUE_MIC_DEPLOYMENT: Attempt = {
+  scenario: "S6",
+  actor: "developer",
+  attempt: "mic-* Deployment in the identity namespace",
+  run: (t) =>
+    t.developer.create(deployment(`${MIC_NAME}-rogue-${++rogueMicDeployments}`, t.identityNamespace)),
+  hardened: RBAC,
+  baseline: "allowed",
+};
+
+/** Where AKS keeps the cluster's Azure credentials on every node (a default MIC install mounts it). */
+export const AZURE_JSON_PATH = "/etc/kubernetes/azure.json";
+
+/**
+ * S5: turn MIC itself into the thief: mount the node's Azure credentials into its pod (a strategic
+ * merge patch, keyed on MIC's container name, as `kubectl patch` sends it).
+ */
+const PATCH_MIC_HOSTPATH: Attempt = {
+  scenario: "S5",
+  actor: "developer",
+  attempt: `patch the MIC Deployment to mount ${AZURE_JSON_PATH} (hostPath)`,
+  run: async (t) =>
+    t.developer.request(
+      "PATCH",
+      await t.developer.pathOf("apps/v1", "Deployment", t.identityNamespace, MIC_NAME),
+      {
+        contentType: "application/strategic-merge-patch+json",
+        body: {
+          spec: {
+            template: {
+              spec: {
+                volumes: [{ name: "azure-json", hostPath: { path: AZURE_JSON_PATH, type: "File" } }],
+                containers: [
+                  {
+                    name: MIC_NAME,
+                    volumeMounts: [{ name: "azure-json", mountPath: AZURE_JSON_PATH, readOnly: true }],
+                  },
+                ],
+              },
+            },
+          },
+        },
+      },
+    ),
+  hardened: RBAC,
+  baseline: "allowed",
+};
+
+/**
+ * The attacks on MIC itself, for a cluster that runs it (aad-pod-identity standard mode): made by
+ * a developer of one team against the MIC Deployment the blueprint really declares.
+ */
+export function micAttempts(): Attempt[] {
+  return [EXEC_INTO_MIC, LIST_IDENTITY_NAMESPACE_SECRETS, ROGUE_MIC_DEPLOYMENT, PATCH_MIC_HOSTPATH];
+}
+
 /** Every attempt, in the order of the summary table. */
 export function attempts(): Attempt[] {
   const developer: Attempt[] = [
@@ -233,17 +319,7 @@ export function attempts(): Attempt[] {
       hardened: RBAC,
       baseline: "allowed",
     },
-    {
-      scenario: "S5",
-      actor: "developer",
-      attempt: "exec into MIC",
-      run: (t) =>
-        t.developer.request("POST", `/api/v1/namespaces/${t.identityNamespace}/pods/${MIC_POD}/exec`, {
-          query: { command: "cat", stdout: "true" },
-        }),
-      hardened: RBAC,
-      baseline: "allowed",
-    },
+    EXEC_INTO_MIC,
     {
       scenario: "S5",
       actor: "developer",
@@ -255,24 +331,10 @@ export function attempts(): Attempt[] {
       hardened: RBAC,
       baseline: "allowed",
     },
-    {
-      scenario: "S5",
-      actor: "developer",
-      attempt: "list secrets in the identity namespace",
-      run: (t) => t.developer.request("GET", `/api/v1/namespaces/${t.identityNamespace}/secrets`),
-      hardened: RBAC,
-      baseline: "allowed",
-    },
+    LIST_IDENTITY_NAMESPACE_SECRETS,
     s6Exception("developer", "identity"),
     s6Exception("developer", "attacker"),
-    {
-      scenario: "S6",
-      actor: "developer",
-      attempt: "mic-* Deployment in the identity namespace",
-      run: (t) => t.developer.create(deployment(`${MIC_NAME}-rogue`, t.identityNamespace)),
-      hardened: RBAC,
-      baseline: "allowed",
-    },
+    ROGUE_MIC_DEPLOYMENT,
     {
       scenario: "default",
       actor: "developer",
