@@ -3,6 +3,7 @@
  * allowed; every denial row also proves it can fail, by re-running the same request with the
  * validations that denied it removed (the control absent) and expecting it to pass.
  */
+import { appendFileSync } from "fs";
 import type { AdmissionPolicyDefinition } from "../../components/kubernetes/admission";
 import { evaluatePolicy, withoutValidation, type AdmissionRequestFixture } from "./vap-evaluator";
 
@@ -28,7 +29,15 @@ export function failingValidations(
     });
 }
 
+/**
+ * When set, every row is also appended (one JSON line: policy + row) to this file, so
+ * `cel-compile/run.sh` can replay the very same tables on the API server's own CEL runtime.
+ */
+export const DECISION_DUMP_ENV = "AKS_HARDENING_DECISION_DUMP";
+
 export function runDecisionTable(policy: AdmissionPolicyDefinition, rows: DecisionRow[]): void {
+  const dump = process.env[DECISION_DUMP_ENV];
+  if (dump) for (const row of rows) appendFileSync(dump, `${JSON.stringify({ policy, row })}\n`);
   it.each(rows.map((row) => [row.name, row] as const))("%s", (_name, row) => {
     const decision = evaluatePolicy(policy, row.request);
     if (row.expect === "not-matched") {

@@ -4,7 +4,8 @@
 // evaluate the same strings with @bufbuild/cel, which neither type-checks them against the
 // Kubernetes declarations nor knows which library functions a given server version offers; this
 // closes that gap without a running API server. It also runs the API server's CRD validation on the
-// four CRDs. Input: the JSON written by dump-policies.ts.
+// four CRDs, and replays the jest decision tables on the API server's validating-policy evaluator.
+// Inputs: the JSON written by dump-policies.ts and the rows dumped by decision-table.ts.
 package main
 
 import (
@@ -82,6 +83,9 @@ func main() {
 	}
 	if len(os.Args) > 2 {
 		failures += validateCRDs(os.Args[2])
+	}
+	if len(os.Args) > 3 {
+		failures += replayDecisions(os.Args[3])
 	}
 	fmt.Printf("compiled %d policies, %d failures\n", len(policies), failures)
 	if failures > 0 {
