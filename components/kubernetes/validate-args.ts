@@ -229,7 +229,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   const limits = args.teamNamespaceLimits ?? {};
   return {
     ...args,
-    teams,
+    teams: teams.map((team) => ({ ...team, identities: team.identities ?? [] })),
     platformUsers: args.platformUsers ?? [],
     privilegedNamespaces,
     podSecurityVersion,

@@ -45,6 +45,12 @@ describe("resolveHardeningArgs", () => {
     expect(resolved.teamNamespaceLimits.quota["requests.cpu"]).toBeDefined();
   });
 
+  it("treats a team without an identities list as having none", () => {
+    const args = valid();
+    args.teams[2] = { ...args.teams[2], identities: undefined as never };
+    expect(resolveHardeningArgs(args).teams[2].identities).toEqual([]);
+  });
+
   it.each<[string, (a: KubernetesHardeningArgs) => void, { key: string; value: unknown }]>([
     [
       "identity namespace default",
