@@ -9,7 +9,7 @@ import * as path from "path";
 import { InputError } from "./exit-codes";
 import { readAuditInput } from "./input-file";
 import { judge, parseFormat } from "./judge";
-import { parseCliArgs, runCli } from "./run-cli";
+import { parseCliArgs, runCli, SHARED_OPTIONS } from "./run-cli";
 
 const USAGE =
   "usage: npm run audit -- <file.json> [--format table|json|sarif] [--policy-config <file.json>] [--report <file.md>] [--stacks-dir <dir>]";
@@ -27,11 +27,7 @@ async function main(): Promise<number> {
       strict: true,
       allowPositionals: true,
       options: {
-        format: { type: "string" },
-        "policy-config": { type: "string" },
-        report: { type: "string" },
-        "stacks-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
+        ...SHARED_OPTIONS,
       },
     },
     USAGE,

@@ -12,7 +12,7 @@ import { PROJECT } from "../infra/config/project";
 import { InputError } from "./exit-codes";
 import { judge, parseFormat } from "./judge";
 import { identifyStack } from "./resources";
-import { parseCliArgs, runCli } from "./run-cli";
+import { parseCliArgs, runCli, SHARED_OPTIONS } from "./run-cli";
 import { toStackExport } from "./stack-export";
 import { loadStackFile, resolveStacksDir } from "./stack-file";
 
@@ -28,11 +28,7 @@ async function main(): Promise<number> {
       options: {
         stack: { type: "string" },
         out: { type: "string" },
-        report: { type: "string" },
-        "policy-config": { type: "string" },
-        format: { type: "string" },
-        "stacks-dir": { type: "string" },
-        help: { type: "boolean", short: "h" },
+        ...SHARED_OPTIONS,
       },
     },
     USAGE,

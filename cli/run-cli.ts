@@ -5,6 +5,15 @@
 import { parseArgs, type ParseArgsConfig } from "util";
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, InputError } from "./exit-codes";
 
+/** Flags both `plan` and `audit` take. */
+export const SHARED_OPTIONS = {
+  format: { type: "string" },
+  "policy-config": { type: "string" },
+  report: { type: "string" },
+  "stacks-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 /** `util.parseArgs` (pass `strict: true`), its errors turned into `InputError`s with the usage text. */
 export function parseCliArgs<T extends ParseArgsConfig>(
   config: T,

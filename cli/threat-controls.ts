@@ -186,6 +186,29 @@ const notApplicable = (id: string, title: string, detail: string): ControlFindin
   detail,
 });
 
+/**
+ * A control judged over the resources it concerns: present when none offends (listing what carries
+ * it), missing when some do (listing the offenders), not applicable when there is nothing to judge.
+ */
+function judgedControl<T>(
+  id: string,
+  title: string,
+  checked: T[],
+  offenders: T[],
+  label: (t: T) => string,
+  detail: { present: string; missing: string; none?: string },
+): ControlFinding {
+  if (detail.none !== undefined && checked.length === 0) return notApplicable(id, title, detail.none);
+  const missing = offenders.length > 0;
+  return {
+    id,
+    title,
+    state: missing ? "missing" : "present",
+    resources: (missing ? offenders : checked).map(label),
+    detail: missing ? detail.missing : detail.present,
+  };
+}
+
 /** Builds every control finding once; scenarios then pick theirs. */
 export function findControls(resources: PlannedResource[]): Map<string, ControlFinding> {
   const objs = k8sObjects(resources);
@@ -218,32 +241,27 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
           : "neither --forceNamespaced nor FORCENAMESPACED=true is set",
       });
   }
+  // NMI's --MICNamespace and MIC's lock namespace both default to `default`, where teams may create pods.
+  const namespaceFlag = (id: string, title: string, workload: K8s, flag: string): ControlFinding => {
+    const value = flagValue(workload, flag);
+    return {
+      id,
+      title,
+      state: value === identityNs ? "present" : "missing",
+      resources: [workload.label],
+      detail: `--${flag}=${value ?? "(unset: default)"}`,
+    };
+  };
   {
     const title = "NMI's --MICNamespace is the identity namespace (not `default`)";
-    const value = nmi ? flagValue(nmi, "MICNamespace") : undefined;
     if (!nmi) add(notApplicable("nmi-mic-namespace", title, noPodIdentity));
-    else
-      add({
-        id: "nmi-mic-namespace",
-        title,
-        state: value === identityNs ? "present" : "missing",
-        resources: [nmi.label],
-        detail: `--MICNamespace=${value ?? "(unset: default)"}`,
-      });
+    else add(namespaceFlag("nmi-mic-namespace", title, nmi, "MICNamespace"));
   }
   {
     const title = "MIC leader election runs in the identity namespace (not `default`)";
-    const value = mic ? flagValue(mic, "leader-election-namespace") : undefined;
     if (!nmi) add(notApplicable("mic-leader-election-namespace", title, noPodIdentity));
     else if (!mic) add(notApplicable("mic-leader-election-namespace", title, "no MIC (managed mode)"));
-    else
-      add({
-        id: "mic-leader-election-namespace",
-        title,
-        state: value === identityNs ? "present" : "missing",
-        resources: [mic.label],
-        detail: `--leader-election-namespace=${value ?? "(unset: default)"}`,
-      });
+    else add(namespaceFlag("mic-leader-election-namespace", title, mic, "leader-election-namespace"));
   }
   {
     const title = "MIC does not mount the node's azure.json (no cluster credential to read via exec)";
@@ -269,54 +287,49 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
   const identityObjects = objs.filter((o) =>
     /^Azure(Identity|IdentityBinding|PodIdentityException)$/.test(o.kind),
   );
-  {
-    const title = "no identity objects in `default` (each lives in its owning team's namespace)";
-    const inDefault = identityObjects.filter((o) => !o.namespace || o.namespace === "default");
-    add({
-      id: "no-identity-objects-in-default",
-      title,
-      state: inDefault.length > 0 ? "missing" : "present",
-      resources: (inDefault.length > 0 ? inDefault : identityObjects).map((o) => o.label),
-      detail:
-        inDefault.length > 0
-          ? `${inDefault.length} identity object(s) in default`
-          : `${identityObjects.length} identity object(s), none in default`,
-    });
-  }
-  {
-    const title = "binding selectors are namespace-scoped (`<namespace>.<identity>`)";
-    const bindings = identityObjects.filter((o) => o.kind === "AzureIdentityBinding");
-    const bad = bindings.filter(
-      (b) => !(str(obj(b.props.spec).selector) ?? "").startsWith(`${b.namespace ?? "default"}.`),
-    );
-    if (bindings.length === 0)
-      add(notApplicable("selectors-namespace-scoped", title, "no AzureIdentityBinding"));
-    else
-      add({
-        id: "selectors-namespace-scoped",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: (bad.length > 0 ? bad : bindings).map((b) => b.label),
-        detail:
-          bad.length > 0
-            ? "selector not prefixed by its namespace"
-            : "every selector starts with its namespace",
-      });
-  }
-  {
-    const title = "AzureIdentity type 0 only (user-assigned identity, no service-principal secret)";
-    const ids = identityObjects.filter((o) => o.kind === "AzureIdentity");
-    const bad = ids.filter((o) => obj(o.props.spec).type !== 0);
-    if (ids.length === 0) add(notApplicable("identity-type-user-assigned", title, "no AzureIdentity"));
-    else
-      add({
-        id: "identity-type-user-assigned",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: (bad.length > 0 ? bad : ids).map((o) => o.label),
-        detail: bad.length > 0 ? "type other than 0" : "all type 0",
-      });
-  }
+  const byLabel = (o: { label: string }) => o.label;
+  const inDefault = identityObjects.filter((o) => !o.namespace || o.namespace === "default");
+  add(
+    judgedControl(
+      "no-identity-objects-in-default",
+      "no identity objects in `default` (each lives in its owning team's namespace)",
+      identityObjects,
+      inDefault,
+      byLabel,
+      {
+        present: `${identityObjects.length} identity object(s), none in default`,
+        missing: `${inDefault.length} identity object(s) in default`,
+      },
+    ),
+  );
+  const bindings = identityObjects.filter((o) => o.kind === "AzureIdentityBinding");
+  add(
+    judgedControl(
+      "selectors-namespace-scoped",
+      "binding selectors are namespace-scoped (`<namespace>.<identity>`)",
+      bindings,
+      bindings.filter(
+        (b) => !(str(obj(b.props.spec).selector) ?? "").startsWith(`${b.namespace ?? "default"}.`),
+      ),
+      byLabel,
+      {
+        present: "every selector starts with its namespace",
+        missing: "selector not prefixed by its namespace",
+        none: "no AzureIdentityBinding",
+      },
+    ),
+  );
+  const azureIdentities = identityObjects.filter((o) => o.kind === "AzureIdentity");
+  add(
+    judgedControl(
+      "identity-type-user-assigned",
+      "AzureIdentity type 0 only (user-assigned identity, no service-principal secret)",
+      azureIdentities,
+      azureIdentities.filter((o) => obj(o.props.spec).type !== 0),
+      byLabel,
+      { present: "all type 0", missing: "type other than 0", none: "no AzureIdentity" },
+    ),
+  );
 
   // --- RBAC (S2, S3, S4, S5, S6)
   const teamNamespaces = new Set(
@@ -345,48 +358,44 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     );
     return role ? arr(role.props.rules).map(obj) : undefined;
   };
-  {
-    const title = "no team principal may write the aad-pod-identity objects (RBAC)";
-    const offenders = teamBindings.filter((b) =>
-      (rulesOf(b) ?? []).some(
-        (r) =>
-          arr(r.apiGroups).some((g) => g === IDENTITY_GROUP || g === "*") &&
-          arr(r.verbs).some((v) => WRITE_VERBS.has(String(v))),
+  add(
+    judgedControl(
+      "team-rbac-no-identity-write",
+      "no team principal may write the aad-pod-identity objects (RBAC)",
+      teamBindings,
+      teamBindings.filter((b) =>
+        (rulesOf(b) ?? []).some(
+          (r) =>
+            arr(r.apiGroups).some((g) => g === IDENTITY_GROUP || g === "*") &&
+            arr(r.verbs).some((v) => WRITE_VERBS.has(String(v))),
+        ),
       ),
-    );
-    add({
-      id: "team-rbac-no-identity-write",
-      title,
-      state: offenders.length > 0 ? "missing" : "present",
-      resources: (offenders.length > 0 ? offenders : teamBindings).map((b) => b.label),
-      detail:
-        offenders.length > 0
-          ? "a team binding grants write on aadpodidentity.k8s.io"
-          : `${teamBindings.length} team binding(s) checked, none grants write on ${IDENTITY_GROUP}`,
-    });
-  }
-  {
-    const title = "no team rights to exec, create pods/workloads or read secrets in the identity namespace";
-    // A binding reaches the identity namespace when it is cluster-wide or lives there.
-    const reaching = teamBindings.filter(
-      (b) => b.kind === "ClusterRoleBinding" || b.namespace === identityNs,
-    );
-    const offenders = reaching.filter((b) => {
-      const rules = rulesOf(b);
-      // A role not declared in this stack (e.g. built-in `edit`) has rights we cannot see: assume the worst.
-      return rules === undefined || rules.some(grantsIdentityNamespaceAttack);
-    });
-    add({
-      id: "no-team-rights-in-identity-namespace",
-      title,
-      state: offenders.length > 0 ? "missing" : "present",
-      resources: (offenders.length > 0 ? offenders : teamBindings).map((b) => b.label),
-      detail:
-        offenders.length > 0
-          ? `a team group gets exec, pod/workload create or secret read reaching ${identityNs} (or a role not declared here)`
-          : `${teamBindings.length} team binding(s); those reaching ${identityNs} (${reaching.length}) grant no exec, pod/workload create or secret read`,
-    });
-  }
+      byLabel,
+      {
+        present: `${teamBindings.length} team binding(s) checked, none grants write on ${IDENTITY_GROUP}`,
+        missing: `a team binding grants write on ${IDENTITY_GROUP}`,
+      },
+    ),
+  );
+  // A binding reaches the identity namespace when it is cluster-wide or lives there.
+  const reaching = teamBindings.filter((b) => b.kind === "ClusterRoleBinding" || b.namespace === identityNs);
+  add(
+    judgedControl(
+      "no-team-rights-in-identity-namespace",
+      "no team rights to exec, create pods/workloads or read secrets in the identity namespace",
+      teamBindings,
+      reaching.filter((b) => {
+        const rules = rulesOf(b);
+        // A role not declared in this stack (e.g. built-in `edit`) has rights we cannot see: assume the worst.
+        return rules === undefined || rules.some(grantsIdentityNamespaceAttack);
+      }),
+      byLabel,
+      {
+        present: `${teamBindings.length} team binding(s); those reaching ${identityNs} (${reaching.length}) grant no exec, pod/workload create or secret read`,
+        missing: `a team group gets exec, pod/workload create or secret read reaching ${identityNs} (or a role not declared here)`,
+      },
+    ),
+  );
 
   // --- admission policies (S1, S2, S3, S4, S6)
   add(
@@ -451,25 +460,27 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     const title = "Pod Security `restricted` enforced on every namespace but the identity namespace";
     const namespaces = objs.filter((o) => o.kind === "Namespace" || o.kind === "NamespacePatch");
     const enforce = (o: K8s) => str(o.labels["pod-security.kubernetes.io/enforce"]);
-    const bad = namespaces.filter((o) =>
+    const withLevel = (o: K8s) => `${o.label} (${enforce(o) ?? "no enforce label"})`;
+    const offenders = namespaces.filter((o) =>
       o.name === identityNs
         ? enforce(o) !== "privileged" && enforce(o) !== "restricted" && enforce(o) !== "baseline"
         : enforce(o) !== "restricted",
     );
-    add({
-      id: "psa-restricted-namespaces",
-      title,
-      state: namespaces.length === 0 || bad.length > 0 ? "missing" : "present",
-      resources: (bad.length > 0 ? bad : namespaces).map(
-        (o) => `${o.label} (${enforce(o) ?? "no enforce label"})`,
-      ),
-      detail:
-        namespaces.length === 0
-          ? "no Namespace declared"
-          : bad.length > 0
-            ? `${bad.length} namespace(s) not restricted`
-            : `${namespaces.length} namespace(s) labelled`,
-    });
+    // No namespace at all means nothing enforces Pod Security: missing, not "not applicable".
+    add(
+      namespaces.length === 0
+        ? {
+            id: "psa-restricted-namespaces",
+            title,
+            state: "missing",
+            resources: [],
+            detail: "no Namespace declared",
+          }
+        : judgedControl("psa-restricted-namespaces", title, namespaces, offenders, withLevel, {
+            present: `${namespaces.length} namespace(s) labelled`,
+            missing: `${offenders.length} namespace(s) not restricted`,
+          }),
+    );
   }
 
   // --- Azure side (S3, S4, S5)
@@ -481,43 +492,35 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     props: unwrapSecrets(c.inputs) as Obj,
   }));
   const existingCluster = "no ManagedCluster in this stack (existing cluster): verify on the cluster itself";
-  {
-    const title = "Azure CNI (never kubenet: no ARP spoofing towards NMI)";
-    if (clusters.length === 0) add(notApplicable("azure-cni", title, existingCluster));
-    else {
-      const bad = clusterProps.filter((c) => obj(c.props.networkProfile).networkPlugin !== "azure");
-      add({
-        id: "azure-cni",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: clusterProps.map(
-          (c) => `${c.label} (networkPlugin ${String(obj(c.props.networkProfile).networkPlugin)})`,
-        ),
-        detail: bad.length > 0 ? "networkPlugin is not azure" : "networkPlugin azure",
-      });
-    }
-  }
-  {
-    const title = "managed-identity cluster (no service-principal secret in azure.json)";
-    if (clusters.length === 0) add(notApplicable("managed-identity-cluster", title, existingCluster));
-    else {
-      const bad = clusterProps.filter((c) => {
+  const clusterSetting = (c: (typeof clusterProps)[number], key: string) =>
+    `${c.label} (${key} ${JSON.stringify(obj(c.props)[key])})`;
+  add(
+    judgedControl(
+      "azure-cni",
+      "Azure CNI (never kubenet: no ARP spoofing towards NMI)",
+      clusterProps,
+      clusterProps.filter((c) => obj(c.props.networkProfile).networkPlugin !== "azure"),
+      (c) => clusterSetting(c, "networkProfile"),
+      { present: "networkPlugin azure", missing: "networkPlugin is not azure", none: existingCluster },
+    ),
+  );
+  add(
+    judgedControl(
+      "managed-identity-cluster",
+      "managed-identity cluster (no service-principal secret in azure.json)",
+      clusterProps,
+      clusterProps.filter((c) => {
         const type = str(obj(c.props.identity).type);
         const sp = obj(c.props.servicePrincipalProfile);
         return (
           !(type === "SystemAssigned" || type === "UserAssigned") ||
           (sp.clientId !== undefined && sp.clientId !== "msi")
         );
-      });
-      add({
-        id: "managed-identity-cluster",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: clusterProps.map((c) => `${c.label} (identity ${String(obj(c.props.identity).type)})`),
-        detail: bad.length > 0 ? "cluster uses a service principal" : "managed identity",
-      });
-    }
-  }
+      }),
+      (c) => clusterSetting(c, "identity"),
+      { present: "managed identity", missing: "cluster uses a service principal", none: existingCluster },
+    ),
+  );
   const assignments = resources
     .filter((r) => /^azure-native:authorization(\/v[\w-]+)?:RoleAssignment$/.test(r.type))
     .map((r) => {
@@ -528,47 +531,38 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
         role: str(p.roleDefinitionId) ?? "",
       };
     });
-  {
-    const title =
-      "MIC's Managed Identity Operator granted per identity, never on a resource group or subscription";
-    const mio = assignments.filter((a) => a.role.toLowerCase().endsWith(MANAGED_IDENTITY_OPERATOR));
-    const bad = mio.filter(
-      (a) => !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(a.scope),
-    );
-    if (mio.length === 0)
-      add(
-        notApplicable(
-          "mio-per-identity-scope",
-          title,
-          "no Managed Identity Operator assignment in this stack",
-        ),
-      );
-    else
-      add({
-        id: "mio-per-identity-scope",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: (bad.length > 0 ? bad : mio).map((a) => `${a.label} @ ${a.scope}`),
-        detail: bad.length > 0 ? "granted above a single identity" : `${mio.length} per-identity grant(s)`,
-      });
-  }
-  {
-    const title = "Azure role assignments scoped to a resource group or narrower (never a subscription)";
-    const bad = assignments.filter((a) => !/\/resourceGroups\/[^/]+/i.test(a.scope));
-    if (assignments.length === 0)
-      add(notApplicable("azure-roles-within-resource-groups", title, "no RoleAssignment in this stack"));
-    else
-      add({
-        id: "azure-roles-within-resource-groups",
-        title,
-        state: bad.length > 0 ? "missing" : "present",
-        resources: (bad.length > 0 ? bad : assignments).map((a) => `${a.label} @ ${a.scope}`),
-        detail:
-          bad.length > 0
-            ? "assignment above resource-group scope"
-            : `${assignments.length} assignment(s) within resource groups`,
-      });
-  }
+  const withScope = (a: (typeof assignments)[number]) => `${a.label} @ ${a.scope}`;
+  const mio = assignments.filter((a) => a.role.toLowerCase().endsWith(MANAGED_IDENTITY_OPERATOR));
+  add(
+    judgedControl(
+      "mio-per-identity-scope",
+      "MIC's Managed Identity Operator granted per identity, never on a resource group or subscription",
+      mio,
+      mio.filter(
+        (a) => !/\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/[^/]+$/i.test(a.scope),
+      ),
+      withScope,
+      {
+        present: `${mio.length} per-identity grant(s)`,
+        missing: "granted above a single identity",
+        none: "no Managed Identity Operator assignment in this stack",
+      },
+    ),
+  );
+  add(
+    judgedControl(
+      "azure-roles-within-resource-groups",
+      "Azure role assignments scoped to a resource group or narrower (never a subscription)",
+      assignments,
+      assignments.filter((a) => !/\/resourceGroups\/[^/]+/i.test(a.scope)),
+      withScope,
+      {
+        present: `${assignments.length} assignment(s) within resource groups`,
+        missing: "assignment above resource-group scope",
+        none: "no RoleAssignment in this stack",
+      },
+    ),
+  );
   {
     const title = "audit log to Log Analytics with an alert on exec into pods";
     const diag = resources.filter(
