@@ -492,15 +492,16 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
     props: unwrapSecrets(c.inputs) as Obj,
   }));
   const existingCluster = "no ManagedCluster in this stack (existing cluster): verify on the cluster itself";
-  const clusterSetting = (c: (typeof clusterProps)[number], key: string) =>
-    `${c.label} (${key} ${JSON.stringify(obj(c.props)[key])})`;
+  /** `ManagedCluster x (networkProfile.networkPlugin "azure")`: the one setting the control reads. */
+  const clusterSetting = (c: (typeof clusterProps)[number], block: string, field: string) =>
+    `${c.label} (${block}.${field} ${JSON.stringify(obj(obj(c.props)[block])[field])})`;
   add(
     judgedControl(
       "azure-cni",
       "Azure CNI (never kubenet: no ARP spoofing towards NMI)",
       clusterProps,
       clusterProps.filter((c) => obj(c.props.networkProfile).networkPlugin !== "azure"),
-      (c) => clusterSetting(c, "networkProfile"),
+      (c) => clusterSetting(c, "networkProfile", "networkPlugin"),
       { present: "networkPlugin azure", missing: "networkPlugin is not azure", none: existingCluster },
     ),
   );
@@ -517,7 +518,7 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
           (sp.clientId !== undefined && sp.clientId !== "msi")
         );
       }),
-      (c) => clusterSetting(c, "identity"),
+      (c) => clusterSetting(c, "identity", "type"),
       { present: "managed identity", missing: "cluster uses a service principal", none: existingCluster },
     ),
   );
