@@ -13,7 +13,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, Monitoring, TeamFootprint, type CreatedTeamIdentity } from "../components/azure";
 import { KubernetesHardening } from "../components/kubernetes/hardening";
 import { teamContractsOutput } from "../components/team/contract";
-import type { HardeningTeam } from "../components/kubernetes/hardening-args";
+import type { HardeningTeam, KubernetesHardeningArgs } from "../components/kubernetes/hardening-args";
 import { loadConfig } from "./config/load";
 import type { BlueprintConfig, TeamConfig } from "./config/types";
 
@@ -101,8 +101,7 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
   );
   new KubernetesHardening(settings.name, {
     provider: cluster.provider,
-    platformGroupIds: config.platformGroupIds,
-    podIdentity: config.podIdentity,
+    ...platformTrust(config),
     kubeletIdentity: micInstalled
       ? { clientId: cluster.kubeletIdentity.clientId, resourceId: cluster.kubeletIdentity.id }
       : undefined,
@@ -165,8 +164,7 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
 
   new KubernetesHardening(config.cluster.name, {
     provider,
-    platformGroupIds: config.platformGroupIds,
-    podIdentity: config.podIdentity,
+    ...platformTrust(config),
     teams: teams.map(({ team, resourceGroupId, identities }) =>
       hardeningTeam(team, resourceGroupId, identities),
     ),
@@ -182,6 +180,21 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
       ]),
     ),
     kubeconfig,
+  };
+}
+
+/** What both modes hand the Kubernetes layer about the platform: its principals and namespaces. */
+function platformTrust(
+  config: BlueprintConfig,
+): Pick<
+  KubernetesHardeningArgs,
+  "platformGroupIds" | "podIdentity" | "platformUsers" | "privilegedNamespaces"
+> {
+  return {
+    platformGroupIds: config.platformGroupIds,
+    podIdentity: config.podIdentity,
+    platformUsers: config.guardrails.platformUsers,
+    privilegedNamespaces: config.guardrails.privilegedNamespaces,
   };
 }
 

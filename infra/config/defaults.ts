@@ -4,8 +4,10 @@
  * One place, so the validator, the README reference and `Pulumi.yaml` (whose `default:` values the
  * Pulumi CLI applies before the program runs) can be checked against each other by tests.
  */
+import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
 import type {
   ClusterTier,
+  GuardrailsConfig,
   IdentityMode,
   MonitoringConfig,
   NodeOsUpgradeChannel,
@@ -57,6 +59,24 @@ export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
 };
 
 export const DEFAULT_MONITORING: MonitoringConfig = { alertEmails: [] };
+
+/** The Kubernetes layer's own default, so config and component cannot drift apart. */
+export const DEFAULT_GUARDRAILS: Readonly<GuardrailsConfig> = {
+  platformUsers: [],
+  privilegedNamespaces: [...DEFAULT_PRIVILEGED_NAMESPACES],
+};
+
+/**
+ * `kube-*` namespaces Kubernetes itself creates. Any other `kube-*` name is reserved but belongs to
+ * nothing, so allowing it privileged (a typo such as `kube-sytem`) leaves a privileged slot for
+ * whoever creates that namespace first.
+ */
+export const KUBERNETES_SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
+
+/** User name of unauthenticated requests: never a platform principal. */
+export const ANONYMOUS_USER = "system:anonymous";
+/** Service accounts run as `system:serviceaccount:<ns>:<name>`; they are never platform principals. */
+export const SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:";
 
 /** Zone-redundant by default; set `zones: []` in a region without availability zones. */
 export const DEFAULT_SYSTEM_POOL: NodePoolConfig = {

@@ -153,6 +153,24 @@ export interface MonitoringConfig {
   alertEmails: string[];
 }
 
+/** Who and what the in-cluster admission policies (ValidatingAdmissionPolicies) trust. */
+export interface GuardrailsConfig {
+  /**
+   * Kubernetes user names treated as platform principals besides the platform groups and
+   * `system:masters`, e.g. the CI principal that runs `pulumi up` when its token carries no
+   * platform group. Never a service account (`system:serviceaccount:...`) or `system:anonymous`.
+   * Default `[]`.
+   */
+  platformUsers: string[];
+  /**
+   * Namespaces that may be PSA `privileged` (or unlabelled); the identity namespace is always
+   * added. Never `default`, a team namespace or an unknown `kube-*` name. Default
+   * `DEFAULT_PRIVILEGED_NAMESPACES` of the Kubernetes layer (`kube-system`, `kube-public`,
+   * `kube-node-lease`, `gatekeeper-system`).
+   */
+  privilegedNamespaces: string[];
+}
+
 /** `existing` cluster mode: what the blueprint needs about a cluster it did not create. */
 export interface ExistingClusterConfig {
   /** Kubeconfig of a platform principal (kept secret: set it with `pulumi config set --secret`). */
@@ -182,4 +200,6 @@ export interface BlueprintConfig {
   existing?: ExistingClusterConfig;
   /** Entra group object IDs of the platform team (Kubernetes administration rights). Default `[]`. */
   platformGroupIds: string[];
+  /** Default: no platform users, the Kubernetes layer's privileged system namespaces. */
+  guardrails: GuardrailsConfig;
 }

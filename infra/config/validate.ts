@@ -7,10 +7,12 @@
  * resource is registered.
  */
 import {
+  ANONYMOUS_USER,
   AVAILABILITY_ZONES,
   CLUSTER_MODES,
   CLUSTER_TIERS,
   DEFAULT_CLUSTER_MODE,
+  DEFAULT_GUARDRAILS,
   DEFAULT_IDENTITY_MODE,
   DEFAULT_LOG_RETENTION_DAYS,
   DEFAULT_MONITORING,
@@ -22,6 +24,7 @@ import {
   DEFAULT_UPGRADE_CHANNEL,
   DEFAULT_USER_POOLS,
   IDENTITY_MODES,
+  KUBERNETES_SYSTEM_NAMESPACES,
   MAX_CLUSTER_NAME_LENGTH,
   MAX_POD_IDENTITY_VERSION,
   MAX_POOL_NAME_LENGTH,
@@ -31,6 +34,7 @@ import {
   NODE_OS_UPGRADE_CHANNELS,
   POD_IDENTITY_MODES,
   PRODUCTION_TIERS,
+  SERVICE_ACCOUNT_USER_PREFIX,
   UPGRADE_CHANNELS,
 } from "./defaults";
 import { ConfigValidationError } from "./errors";
@@ -52,6 +56,7 @@ import type {
   ClusterConfig,
   ClusterMode,
   ExistingClusterConfig,
+  GuardrailsConfig,
   MonitoringConfig,
   NodePoolConfig,
   PodIdentityConfig,
@@ -72,6 +77,7 @@ export const CONFIG_KEYS = {
     "monitoring",
     "teams",
     "platformGroupIds",
+    "guardrails",
     "existing",
   ],
   cluster: [
@@ -97,6 +103,7 @@ export const CONFIG_KEYS = {
   "teams[]": ["name", "developerGroupIds", "namespaces", "identityMode", "identities", "resourceGroupId"],
   "teams[].identities[]": ["name", "namespace", "roles", "serviceAccount", "existing"],
   "teams[].identities[].existing": ["clientId", "resourceId"],
+  guardrails: ["platformUsers", "privilegedNamespaces"],
   existing: ["kubeconfig"],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -177,6 +184,7 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
     identityNamespace: podIdentity.namespace,
     privilegedGroups,
   });
+  const guardrails = readGuardrails(r, raw.guardrails, teams);
 
   if (r.problems.length > 0) throw new ConfigValidationError(stack, r.problems);
   return {
@@ -189,7 +197,59 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
     teams,
     ...(existing ? { existing } : {}),
     platformGroupIds,
+    guardrails,
   };
+}
+
+/**
+ * Who the admission policies trust. A platform user bypasses the identity guardrails, so it must
+ * name a person or CI principal; a privileged namespace admits hostNetwork/NET_RAW pods (S4), so it
+ * must be a real system namespace, never `default` or a team's.
+ */
+function readGuardrails(r: ConfigReader, value: unknown, teams: TeamConfig[]): GuardrailsConfig {
+  const raw = r.object(value, "guardrails", CONFIG_KEYS.guardrails) ?? {};
+  const platformUsers = r.stringList(
+    raw.platformUsers,
+    "guardrails.platformUsers",
+    DEFAULT_GUARDRAILS.platformUsers,
+    (user) => {
+      if (user.trim() === "") return "must not be empty";
+      if (user.startsWith(SERVICE_ACCOUNT_USER_PREFIX))
+        return "is a service account: any pod running as it would pass the guardrails as the platform";
+      if (user === ANONYMOUS_USER)
+        return "is every unauthenticated caller: it must never be a platform principal";
+      return undefined;
+    },
+  );
+
+  const teamOfNamespace = new Map(
+    teams.flatMap((team, t) =>
+      team.namespaces.map((ns, n): [string, string] => [
+        ns,
+        `team "${team.name}" (teams[${t}].namespaces[${n}])`,
+      ]),
+    ),
+  );
+  const systemKube: readonly string[] = KUBERNETES_SYSTEM_NAMESPACES;
+  const privilegedNamespaces = r.stringList(
+    raw.privilegedNamespaces,
+    "guardrails.privilegedNamespaces",
+    DEFAULT_GUARDRAILS.privilegedNamespaces,
+    (ns) => {
+      const problem = dns1123LabelProblem(ns);
+      if (problem) return problem;
+      if (ns === "default")
+        return "must stay restricted: `default` is where manifests without a namespace land";
+      const team = teamOfNamespace.get(ns);
+      if (team) return `is owned by ${team}: team namespaces always enforce restricted`;
+      if (ns.startsWith("kube-") && !systemKube.includes(ns)) {
+        const guess = closestKey(ns, systemKube);
+        return `is a reserved kube-* name Kubernetes does not create${guess ? `; did you mean "${guess}"?` : ""}`;
+      }
+      return undefined;
+    },
+  );
+  return { platformUsers, privilegedNamespaces };
 }
 
 function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean): PodIdentityConfig {
