@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ofType, single } from "../../testing/recording-mocks";
-import { runStack, type StackRun } from "./whole-program";
+import { describeGuardrails, runStack, withGuardrails, type StackRun } from "./whole-program";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
@@ -19,7 +19,11 @@ let run: StackRun;
 beforeAll(async () => {
   // Existing mode serves pod identity in managed mode only (MIC's Azure context is not in its
   // configuration; the last test shows standard mode refused), so the run pins managed mode.
-  run = await runStack("local", { secrets, override: withPodIdentityMode("managed") });
+  // It also sets `guardrails`, so the same run proves existing mode wires them.
+  run = await runStack("local", {
+    secrets,
+    override: (project) => withGuardrails(withPodIdentityMode("managed")(project)),
+  });
 });
 
 describe("stack local (existing mode)", () => {
@@ -60,3 +64,5 @@ describe("stack local (existing mode)", () => {
     );
   });
 });
+
+describeGuardrails("local", () => run);

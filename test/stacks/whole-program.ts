@@ -14,6 +14,15 @@ import { evaluatePolicies } from "../../policy-pack/evaluate";
 import { readFileSync } from "fs";
 import { MOCK_SUBSCRIPTION_ID, mockInvoke } from "../../testing/computed-outputs";
 import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
+import {
+  IDENTITY_OBJECTS_POLICY,
+  NAMESPACE_POD_SECURITY_POLICY,
+} from "../../components/kubernetes/admission";
+import { podSecurityLabels } from "../../components/kubernetes/conventions";
+import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
+import { AZURE_IDENTITIES, NAMESPACES_RESOURCE, namespace, namespacedRequest } from "../kubernetes/fixtures";
+import { recordedPolicy } from "../kubernetes/recorded";
+import { evaluatePolicy, type AdmissionRequestFixture } from "../kubernetes/vap-evaluator";
 
 export interface StackRun {
   config: BlueprintConfig;
@@ -227,6 +236,71 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
 
     it("exports the kubeconfig as a secret", async () => {
       expect(await pulumi.isSecret(run().programOutputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+    });
+  });
+}
+
+/**
+ * `guardrails` the stack tests add to a stack file (no committed stack sets them: the local API
+ * server's admin is in `system:masters`, and AKS deployers use the platform group).
+ */
+export const CONFIGURED_GUARDRAILS = {
+  platformUsers: ["ci-deployer@example.com"],
+  privilegedNamespaces: [...DEFAULT_PRIVILEGED_NAMESPACES, "monitoring-system"],
+};
+
+/** A `RunStackOptions.override` adding `CONFIGURED_GUARDRAILS` to the stack file's config. */
+export function withGuardrails(project: Record<string, unknown>): Record<string, unknown> {
+  return { ...project, guardrails: CONFIGURED_GUARDRAILS };
+}
+
+/**
+ * The configured guardrails reach the recorded admission policies: judged by the policies' own CEL,
+ * the configured user and namespace are let through where an unconfigured one is refused.
+ */
+export function describeGuardrails(stack: string, run: () => StackRun): void {
+  const [platformUser] = CONFIGURED_GUARDRAILS.platformUsers;
+  const namespaceWrite = (name: string, who: string): AdmissionRequestFixture => ({
+    operation: "CREATE",
+    resource: NAMESPACES_RESOURCE,
+    namespace: "",
+    userInfo: { username: who },
+    object: namespace(name, podSecurityLabels("privileged", "v1.33")),
+    oldObject: null,
+    namespaceObject: null,
+  });
+
+  describe(`stack ${stack}: configured guardrails`, () => {
+    it("validates them into the config the program ran with", () => {
+      expect(run().config.guardrails).toEqual(CONFIGURED_GUARDRAILS);
+    });
+
+    it("treats the configured platform user, and no other user, as a platform principal", () => {
+      const policy = recordedPolicy(run().resources, IDENTITY_OBJECTS_POLICY);
+      expect(JSON.stringify(policy.spec)).toContain(`'${platformUser}'`);
+      const teamNamespace = run().config.teams[0].namespaces[0];
+      const write = (username: string) =>
+        evaluatePolicy(
+          policy,
+          namespacedRequest(AZURE_IDENTITIES, teamNamespace, { kind: "AzureIdentity" }, { username }),
+        );
+      const configured = write(platformUser);
+      expect(configured).toMatchObject({ matched: true, allowed: true, errors: [] });
+      const other = write("someone-else@example.com");
+      expect(other).toMatchObject({ matched: true, allowed: false, errors: [] });
+    });
+
+    it("lets the configured namespace, and no other, be privileged", () => {
+      const policy = recordedPolicy(run().resources, NAMESPACE_POD_SECURITY_POLICY);
+      for (const name of CONFIGURED_GUARDRAILS.privilegedNamespaces) {
+        expect([name, evaluatePolicy(policy, namespaceWrite(name, platformUser))]).toEqual([
+          name,
+          expect.objectContaining({ matched: true, allowed: true, errors: [] }),
+        ]);
+      }
+      const other = evaluatePolicy(policy, namespaceWrite("other-system", platformUser));
+      expect(other).toMatchObject({ matched: true, allowed: false, errors: [] });
+      expect(other.messages.join("\n")).toContain('got "privileged"');
     });
   });
 }
