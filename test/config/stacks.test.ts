@@ -7,6 +7,12 @@ import {
   stackConfigFromYaml,
 } from "../../infra/config/stack-file";
 import { validateConfig } from "../../infra/config/validate";
+import type { BlueprintConfig } from "../../infra/config/types";
+import { configWithDefaults } from "../../policy-pack/policies/lib/config";
+import type { PackResourcePolicy, PackStackPolicy } from "../../policy-pack/policies/lib/metadata";
+import { k8sNamespacePodSecurity } from "../../policy-pack/policies/kubernetes/namespaces";
+import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/rbac";
+import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/kubernetes/workloads";
 import { problemsOf } from "./fixtures";
 
 const stackPath = (stack: string) => join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`);
@@ -114,5 +120,70 @@ describe("stack-file reading", () => {
     );
     // Any secret that does appear must be a Pulumi `secure:` (encrypted) value.
     expect(body.match(/^\s*secure:\s*(?!v1:|AAAB)/m)).toBeNull();
+  });
+});
+
+/** What the pack sees for one policy: its entry in a policy-config file over the schema defaults. */
+function packConfig<T extends object>(
+  file: Record<string, unknown>,
+  policy: PackResourcePolicy | PackStackPolicy,
+): T {
+  const entry = file[policy.name];
+  const given = typeof entry === "object" && entry !== null ? entry : {}; // a bare level sets no config
+  return configWithDefaults<T>(policy.configSchema ?? { properties: {} }, {
+    getConfig: <C extends object>() => given as C,
+  });
+}
+
+/**
+ * Namespaces the policy pack lets run privileged (PSA exemption at `privileged`, or workloads not
+ * judged) that the cluster's namespace admission policy would refuse as privileged.
+ */
+function packExemptionsTheClusterRefuses(config: BlueprintConfig, file: Record<string, unknown>): string[] {
+  const clusterPrivileged = new Set([
+    ...config.guardrails.privilegedNamespaces,
+    config.podIdentity.namespace,
+  ]);
+  const { exemptNamespaces: psa } = packConfig<{ exemptNamespaces: Record<string, string> }>(
+    file,
+    k8sNamespacePodSecurity,
+  );
+  const { exemptNamespaces: workloads } = packConfig<{ exemptNamespaces: string[] }>(
+    file,
+    k8sWorkloadPodSecurity,
+  );
+  const privileged = Object.keys(psa).filter((ns) => psa[ns] === "privileged");
+  return [...new Set([...privileged, ...workloads])].filter((ns) => !clusterPrivileged.has(ns));
+}
+
+describe.each(["dev", "prod", "local"])("policy-pack/config/%s.json agrees with the stack", (stack) => {
+  const config = validateConfig(
+    readStackFile(
+      stackPath(stack),
+      stack === "local" ? { secrets: { "existing.kubeconfig": LOCAL_KUBECONFIG } } : {},
+    ),
+    stack,
+  );
+  const file = JSON.parse(
+    readFileSync(join(__dirname, "..", "..", "policy-pack", "config", `${stack}.json`), "utf8"),
+  ) as Record<string, unknown>;
+
+  it("exempts as privileged only namespaces the cluster's guardrails allow privileged", () => {
+    expect(packExemptionsTheClusterRefuses(config, file)).toEqual([]);
+  });
+
+  it("would report a pack exemption the guardrails do not allow (the check can fail)", () => {
+    const sniffer = {
+      ...file,
+      [k8sNamespacePodSecurity.name]: {
+        exemptNamespaces: { sniffer: "privileged", "kube-system": "privileged" },
+      },
+    };
+    expect(packExemptionsTheClusterRefuses(config, sniffer)).toEqual(["sniffer"]);
+  });
+
+  it("protects the stack's identity namespace", () => {
+    const { identityNamespace } = packConfig<{ identityNamespace: string }>(file, k8sRbacIdentityProtection);
+    expect(identityNamespace).toBe(config.podIdentity.namespace);
   });
 });
