@@ -7,4 +7,6 @@ module.exports = {
   testPathIgnorePatterns: ["/node_modules/", "<rootDir>/test/e2e/"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
   testTimeout: 60000,
+  // Jest defaults to cores-1 workers: one on this 2-core machine; two halve the wall time.
+  maxWorkers: 2,
 };

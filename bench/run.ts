@@ -17,6 +17,7 @@ import { toEvaluated, type PlannedResource } from "../cli/resources";
 const ROOT = path.resolve(__dirname, "..");
 const TEAM_COUNTS = [1, 10, 50, 100, 200];
 const EVALUATION_TARGET = 10_000;
+const EVALUATION_RUNS = 5;
 const GNU_TIME = "/usr/bin/time";
 const tmp = mkdtempSync(path.join(tmpdir(), "aks-hardening-bench-"));
 
@@ -115,15 +116,27 @@ async function evaluationThroughput(planFile: string): Promise<string> {
     }
   }
   const evaluated = toEvaluated(resources);
-  await evaluatePolicies(evaluated.slice(0, base.length)); // warm-up: JIT and lazy loads
-  const started = process.hrtime.bigint();
-  const cpuBefore = process.cpuUsage();
-  const violations = await evaluatePolicies(evaluated);
-  const cpu = process.cpuUsage(cpuBefore);
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  // One full-size warm-up (JIT, lazy loads, inline caches), then several timed runs: a single run
+  // mostly measures the optimiser warming up, which is not the steady throughput a CI job sees.
+  await evaluatePolicies(evaluated);
+  const runs: { seconds: number; cpuSeconds: number; violations: number }[] = [];
+  for (let i = 0; i < EVALUATION_RUNS; i++) {
+    const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
+    const violations = await evaluatePolicies(evaluated);
+    const cpu = process.cpuUsage(cpuBefore);
+    runs.push({
+      seconds: Number(process.hrtime.bigint() - started) / 1e9,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      violations: violations.length,
+    });
+  }
+  const bySeconds = [...runs].sort((a, b) => a.seconds - b.seconds);
+  const best = bySeconds[0];
+  const median = bySeconds[Math.floor(bySeconds.length / 2)];
+  const rate = (seconds: number) => Math.round(evaluated.length / seconds);
   const heapMb = process.memoryUsage().heapUsed / 1024 / 1024;
-  return `policy evaluation: ${evaluated.length} resources in ${seconds.toFixed(2)} s wall = ${Math.round(evaluated.length / seconds)} resources/s (${cpuSeconds.toFixed(2)} s CPU = ${Math.round(evaluated.length / cpuSeconds)} resources/CPU-s; ${violations.length} violations; bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB)`;
+  return `policy evaluation: ${evaluated.length} resources, ${EVALUATION_RUNS} runs: median ${median.seconds.toFixed(2)} s wall = ${rate(median.seconds)} resources/s (best ${rate(best.seconds)}/s; median run ${median.cpuSeconds.toFixed(2)} s CPU = ${rate(median.cpuSeconds)} resources/CPU-s; ${median.violations} violations; bench process peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB, heap ${heapMb.toFixed(0)} MB)`;
 }
 
 async function main(): Promise<void> {
