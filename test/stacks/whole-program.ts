@@ -11,6 +11,7 @@ import type { BlueprintConfig } from "../../infra/config/types";
 import { main } from "../../infra/program";
 import { validateTeamContract } from "../../components/team/stack-reference";
 import { evaluatePolicies } from "../../policy-pack/evaluate";
+import { toEvaluated } from "../../cli/resources";
 import { readFileSync } from "fs";
 import { MOCK_SUBSCRIPTION_ID, mockInvoke } from "../../testing/computed-outputs";
 import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
@@ -207,10 +208,7 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
       const config = JSON.parse(
         readFileSync(join(__dirname, "..", "..", "policy-pack", "config", `${stack}.json`), "utf8"),
       ) as Record<string, unknown>;
-      const violations = await evaluatePolicies(
-        run().resources.map((r) => ({ ...r, props: r.inputs })),
-        { config },
-      );
+      const violations = await evaluatePolicies(toEvaluated(run().resources), { config });
       const mandatory = violations.filter((v) => v.enforcementLevel !== "advisory");
       expect(mandatory.map((v) => `${v.policyName}: ${v.message}`)).toEqual([]);
       // The pack did judge this stack: the deprecated pod identity still in use is reported.
