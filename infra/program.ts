@@ -136,6 +136,8 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
 
 /** Existing mode: no Azure resource at all; harden the cluster the kubeconfig points at. */
 function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
+  // validateConfig already refuses an existing-mode config without these values; the checks below
+  // only narrow the optional types (and guard callers that build a BlueprintConfig by hand).
   if (!config.existing)
     throw new Error("existing: missing - clusterMode `existing` needs existing.kubeconfig");
   const kubeconfig = pulumi.secret(config.existing.kubeconfig);
