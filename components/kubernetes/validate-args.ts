@@ -5,6 +5,7 @@
  * also consumed directly by teams' own programs, and a wrong namespace or a shared selector here
  * silently reopens the cross-team identity paths (S1-S3) instead of failing.
  */
+import { RunError } from "@pulumi/pulumi/errors";
 import type { KubernetesHardeningArgs, TeamNamespaceLimits } from "./hardening-args";
 import { podIdentitySelector } from "./conventions";
 
@@ -47,8 +48,11 @@ export interface HardeningArgsProblem {
   message: string;
 }
 
-/** Thrown with every problem found in the arguments; nothing has been registered yet. */
-export class HardeningArgsError extends Error {
+/**
+ * Thrown with every problem found in the arguments; nothing has been registered yet. A `RunError`,
+ * so the Pulumi CLI prints the message alone (no stack trace, no object dump).
+ */
+export class HardeningArgsError extends RunError {
   readonly problems: readonly HardeningArgsProblem[];
   constructor(problems: HardeningArgsProblem[]) {
     super(

@@ -3,6 +3,7 @@
  * `identities[1].clientId`) and the offending value, so a team sees at once what to fix, before any
  * resource is registered. Same shape as the platform's `ConfigValidationError` problems.
  */
+import { RunError } from "@pulumi/pulumi/errors";
 
 /** One problem found in a contract or in a component's args. */
 export interface TeamInputProblem {
@@ -19,8 +20,11 @@ function show(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-/** Thrown with every problem found at once; `message` is one line per problem. */
-export class TeamInputError extends Error {
+/**
+ * Thrown with every problem found at once; `message` is one line per problem. A `RunError`, so the
+ * Pulumi CLI prints the message alone (no stack trace, no object dump).
+ */
+export class TeamInputError extends RunError {
   constructor(
     /** What was being checked, e.g. `platform contract for team "team-a"`. */
     readonly subject: string,

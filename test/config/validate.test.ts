@@ -3,6 +3,7 @@
  * reported with its own key path and the offending value, and the unmutated fixture must pass (so
  * every case fails exactly because of its mutation).
  */
+import { RunError } from "@pulumi/pulumi/errors";
 import { ConfigValidationError } from "../../infra/config/errors";
 import { REDACTED } from "../../infra/config/reader";
 import { validateConfig } from "../../infra/config/validate";
@@ -826,7 +827,11 @@ describe("validateConfig: every problem at once", () => {
       "teams[1].name: must be a DNS-1123 label: lowercase letters, digits and '-', starting and ending with a letter or digit (got \"Team_B\")",
     );
     for (const key of expected) expect(lines.some((line) => line.startsWith(`${key}: `))).toBe(true);
-    expect((error as ConfigValidationError).stack).toBeDefined();
+    // The Pulumi runtime prints a RunError as its message alone; a plain Error whose `stack` field
+    // held the stack name printed as `[dev] { name: 'ConfigValidationError', problems: [...] }`.
+    expect(RunError.isInstance(error)).toBe(true);
+    expect((error as ConfigValidationError).stackName).toBe("dev");
+    expect((error as Error).stack).toContain(lines[0]);
   });
 
   it("reports a wrong-typed cluster once, not once per missing field", () => {

@@ -2,6 +2,7 @@
  * `resolveHardeningArgs`: defaults, and one mutation per rule of a valid argument set, each failing
  * with the key and the bad value named. Also: a bad argument registers nothing.
  */
+import { RunError } from "@pulumi/pulumi/errors";
 import {
   DEFAULT_POD_SECURITY_VERSION,
   HardeningArgsError,
@@ -30,6 +31,7 @@ function problemsOf(mutate: (a: KubernetesHardeningArgs) => void): { key: string
     resolveHardeningArgs(args);
   } catch (e) {
     expect(e).toBeInstanceOf(HardeningArgsError);
+    expect(RunError.isInstance(e)).toBe(true); // the Pulumi CLI prints its message alone
     return (e as HardeningArgsError).problems.map(({ key, value }) => ({ key, value }));
   }
   return [];

@@ -6,6 +6,7 @@ import {
   teamContractsOutput,
 } from "../../components/team/contract";
 import { MOCK_USER_KUBECONFIG } from "../../testing/computed-outputs";
+import { RunError } from "@pulumi/pulumi/errors";
 import { TeamInputError } from "../../components/team/errors";
 import { validateTeamContract } from "../../components/team/stack-reference";
 import { resolveOutput } from "../../testing/recording-mocks";
@@ -129,6 +130,8 @@ describe("validateTeamContract", () => {
       error = e;
     }
     expect(error).toBeInstanceOf(TeamInputError);
+    // Printed by the Pulumi CLI as its message alone (no stack trace, no object dump).
+    expect(RunError.isInstance(error)).toBe(true);
     const problems = (error as TeamInputError).problems;
     // The field itself comes first; a consequence (a selector built from it) may follow.
     expect(problems[0].key).toBe(key);
