@@ -13,9 +13,9 @@ export interface HardeningTeamIdentity {
   /** The team namespace whose pods use it; must be one of the team's namespaces. Required. */
   namespace: string;
   /**
-   * Workload-identity mode: the ServiceAccount the blueprint creates in `namespace`, annotated with
-   * the client ID and named in the federated credential's subject. Required (the config layer
-   * defaults it to the identity name).
+   * The ServiceAccount the blueprint creates in `namespace` for the identity's pods, in both modes;
+   * in workload-identity mode annotated with the client ID and named in the federated credential's
+   * subject. Unique per namespace. Required (the config layer defaults it to the identity name).
    */
   serviceAccount: string;
   /** The managed identity's client ID. Required. */

@@ -151,6 +151,20 @@ export class TeamNamespaces extends pulumi.ComponentResource {
           },
           { ...child, dependsOn: [...dependsOn, azureIdentity] },
         );
+        // The platform makes the identity's ServiceAccount in this mode too: team developers may
+        // not write ServiceAccounts, and it is the account workload identity will annotate later.
+        new k8s.core.v1.ServiceAccount(
+          `${resourceName}-sa`,
+          {
+            metadata: {
+              name: identity.serviceAccount,
+              namespace: identity.namespace,
+              labels: { [TEAM_LABEL]: team.name },
+            },
+            automountServiceAccountToken: false,
+          },
+          { ...child, dependsOn: inNamespace },
+        );
         this.selectors.push(selector);
       } else {
         new k8s.core.v1.ServiceAccount(

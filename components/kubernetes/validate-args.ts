@@ -194,6 +194,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
       namespaceOwner.set(ns, team.name);
     });
     const identityNames = new Set<string>();
+    const serviceAccounts = new Map<string, string>();
     (team.identities ?? []).forEach((identity, i) => {
       const key = `${at}.identities[${i}]`;
       if (!isDnsLabel(identity.name)) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
@@ -206,6 +207,15 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
       if (!isDnsLabel(identity.serviceAccount)) {
         problem(`${key}.serviceAccount`, identity.serviceAccount, "must be a DNS-1123 label");
       }
+      // One ServiceAccount object per identity: two identities cannot share one.
+      const account = `${identity.namespace}/${identity.serviceAccount}`;
+      if (serviceAccounts.has(account))
+        problem(
+          `${key}.serviceAccount`,
+          identity.serviceAccount,
+          `also used by ${serviceAccounts.get(account)}`,
+        );
+      serviceAccounts.set(account, key);
       const selector = podIdentitySelector(identity.namespace, identity.name);
       if (selectors.has(selector))
         problem(`${key}`, selector, `selector also used by ${selectors.get(selector)}`);

@@ -30,7 +30,11 @@ export interface TeamContractIdentity {
   clientId: string;
   /** Pod-identity mode only: the `aadpodidbinding` label value, `<namespace>.<name>`. */
   podIdentitySelector?: string;
-  /** Workload-identity mode only: the ServiceAccount named in the federated credential's subject. */
+  /**
+   * The ServiceAccount the platform created for the identity's pods. Workload identity: annotated
+   * with the client ID and named in the federated credential's subject (always present). Pod
+   * identity: a plain account, present from platforms that create one in both modes.
+   */
   serviceAccount?: string;
 }
 
@@ -133,9 +137,10 @@ export function buildTeamContract(
       namespace: identity.namespace,
       mode: team.identityMode,
       clientId: identity.clientId,
+      serviceAccount: identity.serviceAccount,
       ...(team.identityMode === "pod-identity"
         ? { podIdentitySelector: podIdentitySelector(identity.namespace, identity.name) }
-        : { serviceAccount: identity.serviceAccount }),
+        : {}),
     })),
     imageRegistries: [...imageRegistries],
     kubernetes: { server: kubernetes.server, kubeconfig: kubernetes.kubeconfig },

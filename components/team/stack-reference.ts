@@ -80,6 +80,14 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
         `must be "${expected}" (<namespace>.<identity>)`,
       );
     }
+    if (identity.serviceAccount !== undefined)
+      requireString(
+        problems,
+        `${key}.serviceAccount`,
+        identity.serviceAccount,
+        DNS_LABEL,
+        "a DNS-1123 label",
+      );
   } else if (mode === "workload-identity") {
     requireString(problems, `${key}.serviceAccount`, identity.serviceAccount, DNS_LABEL, "a DNS-1123 label");
   } else {

@@ -1,15 +1,18 @@
 /**
- * `TeamWorkload`: Deployment + ServiceAccount + PodDisruptionBudget (+ optional ClusterIP Service)
+ * `TeamWorkload`: Deployment + PodDisruptionBudget (+ optional ClusterIP Service)
  * for an application team, restricted by construction and bound to one of the team's identities.
  *
  * The work happens in the pure `renderTeamWorkload`, which validates the args against the team's
- * contract and returns the plain object specs; the class only creates the resources. Identity
- * wiring follows the identity's mode in the contract:
- * - pod identity: pod label `aadpodidbinding: <namespace>.<identity>`; the component creates the
- *   workload's own ServiceAccount (it carries no Azure meaning in this mode).
+ * contract and returns the plain object specs; the class only creates the resources. Pods run as
+ * the ServiceAccount the platform created for the identity (team developers may not write
+ * ServiceAccounts, so the component creates none; without an identity, the namespace's `default`
+ * account, with no token mounted). Identity wiring follows the identity's mode in the contract:
+ * - pod identity: pod label `aadpodidbinding: <namespace>.<identity>`; the ServiceAccount carries
+ *   no Azure meaning in this mode, but is the same one workload identity will annotate, so a
+ *   team's migration changes no workload code.
  * - workload identity: pod label `azure.workload.identity/use: "true"` and the ServiceAccount the
- *   platform created and annotated for that identity (the federated credential names it; the
- *   platform owns it so that several workloads can share one identity and no team can re-point it).
+ *   platform annotated for that identity (the federated credential names it; the platform owns it
+ *   so that several workloads can share one identity and no team can re-point it).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -64,8 +67,6 @@ export interface RenderedWorkload {
   /** The identity the pods are bound to, if any. */
   identity?: TeamContractIdentity;
   serviceAccountName: string;
-  /** Set when the component creates the ServiceAccount (pod identity or no identity). */
-  serviceAccount?: { metadata: RenderedMetadata; automountServiceAccountToken: boolean };
   deployment: {
     metadata: RenderedMetadata;
     spec: {
@@ -283,7 +284,8 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
       ? { [WORKLOAD_IDENTITY_USE_LABEL]: "true" }
       : // Derived from the convention, not read from the contract: the value the admission policy accepts.
         { [POD_IDENTITY_LABEL]: podIdentitySelector(identity.namespace, identity.name) };
-  const serviceAccountName = workloadIdentity ? (identity?.serviceAccount ?? "") : name;
+  // A pod-identity contract from before ServiceAccounts were created for both modes names none.
+  const serviceAccountName = identity?.serviceAccount ?? "default";
   const volumes = writablePaths.map((path, i) => ({ name: `writable-${i}`, path }));
 
   const podSpec: k8s.types.input.core.v1.PodSpec = {
@@ -327,9 +329,6 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
     namespace,
     identity,
     serviceAccountName,
-    ...(workloadIdentity
-      ? {}
-      : { serviceAccount: { metadata: { ...metadata }, automountServiceAccountToken: false } }),
     deployment: {
       metadata,
       spec: {
@@ -358,7 +357,7 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
 export class TeamWorkload extends pulumi.ComponentResource {
   /** Namespace the workload runs in. */
   readonly namespace: string;
-  /** ServiceAccount the pods run as (the platform's, in workload-identity mode). */
+  /** ServiceAccount the pods run as: the platform's, made for the identity (else `default`). */
   readonly serviceAccountName: string;
   readonly deployment: k8s.apps.v1.Deployment;
   readonly service?: k8s.core.v1.Service;
@@ -374,13 +373,7 @@ export class TeamWorkload extends pulumi.ComponentResource {
       args.provider ??
       new k8s.Provider(`${name}-k8s`, { kubeconfig: args.contract.kubernetes.kubeconfig }, { parent: this });
     const childOpts = { parent: this, provider };
-    const serviceAccount = rendered.serviceAccount
-      ? new k8s.core.v1.ServiceAccount(`${name}-sa`, rendered.serviceAccount, childOpts)
-      : undefined;
-    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, rendered.deployment, {
-      ...childOpts,
-      dependsOn: serviceAccount ? [serviceAccount] : [],
-    });
+    this.deployment = new k8s.apps.v1.Deployment(`${name}-deployment`, rendered.deployment, childOpts);
     new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, rendered.podDisruptionBudget, childOpts);
     if (rendered.service)
       this.service = new k8s.core.v1.Service(`${name}-service`, rendered.service, childOpts);

@@ -46,8 +46,9 @@ export interface TeamIdentityConfig {
    */
   roles: string[];
   /**
-   * Workload-identity mode only: the ServiceAccount name bound to the federated credential.
-   * Default: the identity name.
+   * The ServiceAccount the platform creates for the identity's pods, in both modes (workload
+   * identity: annotated with the client ID and bound to the federated credential). One identity per
+   * ServiceAccount. Default: the identity name.
    */
   serviceAccount: string;
   /**

@@ -719,19 +719,18 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
     if (identity.name !== "" && first !== undefined)
       r.report(childKey(identityKey, "name"), identity.name, `is already used by ${first}`);
     else identityNames.set(identity.name, childKey(identityKey, "name"));
-    if (identityMode === "workload-identity") {
-      // One ServiceAccount carries one client-id annotation: two identities cannot share it.
-      const account = `${identity.namespace}/${identity.serviceAccount}`;
-      const firstAccount = serviceAccounts.get(account);
-      if (firstAccount !== undefined) {
-        r.report(
-          childKey(identityKey, "serviceAccount"),
-          identity.serviceAccount,
-          `is already bound to ${firstAccount} in namespace "${identity.namespace}"`,
-        );
-      } else {
-        serviceAccounts.set(account, identityKey);
-      }
+    // The platform creates one ServiceAccount per identity in both modes (in workload-identity
+    // mode it carries the client-id annotation): two identities cannot share it.
+    const account = `${identity.namespace}/${identity.serviceAccount}`;
+    const firstAccount = serviceAccounts.get(account);
+    if (firstAccount !== undefined) {
+      r.report(
+        childKey(identityKey, "serviceAccount"),
+        identity.serviceAccount,
+        `is already bound to ${firstAccount} in namespace "${identity.namespace}"`,
+      );
+    } else {
+      serviceAccounts.set(account, identityKey);
     }
     return identity;
   });

@@ -173,6 +173,15 @@ const cases: Case[] = [
     message: /already bound/,
   },
   {
+    // The platform creates the identity's ServiceAccount in pod-identity mode too.
+    name: "two pod identities on one ServiceAccount",
+    mutate: (c) =>
+      c.teams[0].identities.push({ name: "worker", namespace: "team-a", serviceAccount: "app", roles: [] }),
+    key: "teams[0].identities[1].serviceAccount",
+    value: "app",
+    message: /already bound/,
+  },
+  {
     name: "selector longer than 63",
     mutate: (c) => {
       c.teams[0].namespaces[1] = longName(40);

@@ -392,6 +392,17 @@ describe("team identities", () => {
     expect(binding.spec).toEqual({ azureIdentity: "web", selector: "team-b.web" });
   });
 
+  it("pod-identity identities get the platform's own ServiceAccount, with no token and no client-id annotation", () => {
+    for (const [namespace, account] of [
+      ["team-a", "web"],
+      ["team-b", "web"],
+    ]) {
+      const sa = the(resources, "ServiceAccount", account, namespace);
+      expect((sa as { automountServiceAccountToken?: boolean }).automountServiceAccountToken).toBe(false);
+      expect(sa.metadata.annotations?.[WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION]).toBeUndefined();
+    }
+  });
+
   it("every selector is unique across the cluster, even for equal identity names", () => {
     const selectors = objectsOfKind(resources, "AzureIdentityBinding").map((b) => b.spec.selector);
     expect(selectors).toHaveLength(3);

@@ -121,6 +121,11 @@ describe("resolveHardeningArgs", () => {
       { key: "teams[1].identities[1].name", value: "web" },
     ],
     [
+      "two identities on one ServiceAccount (the component creates one per identity)",
+      (a) => a.teams[1].identities.push({ ...a.teams[1].identities[0], name: "worker" }),
+      { key: "teams[1].identities[1].serviceAccount", value: "web" },
+    ],
+    [
       "identity name with a dot (would break selector ownership)",
       (a) => (a.teams[1].identities[0] = { ...a.teams[1].identities[0], name: "team-a.web" }),
       { key: "teams[1].identities[0].name", value: "team-a.web" },

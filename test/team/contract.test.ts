@@ -25,12 +25,13 @@ describe("buildTeamContract", () => {
         namespace: "orders",
         mode: "pod-identity",
         clientId: "11111111-1111-4111-8111-111111111111",
+        serviceAccount: "orders-reader-sa",
         podIdentitySelector: "orders.orders-reader",
       },
     ]);
   });
 
-  it("gives a workload-identity team the federated ServiceAccount instead", () => {
+  it("gives a workload-identity team the federated ServiceAccount and no selector", () => {
     const [identity] = contractOf(TEAM_B).identities;
     expect(identity.mode).toBe("workload-identity");
     expect(identity.serviceAccount).toBe("billing-writer-sa");

@@ -128,8 +128,10 @@ describe("examples/team-app under mocks", () => {
       single(run.resources, "kubernetes:apps/v1:Deployment");
       single(run.resources, "kubernetes:policy/v1:PodDisruptionBudget");
       single(run.resources, "kubernetes:core/v1:Service");
+      // Team developers may not write ServiceAccounts: the component creates none.
+      expect(run.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")).toEqual([]);
     }
-    expect(teamA.result).toEqual({ namespace: "orders", serviceAccount: "api" });
+    expect(teamA.result).toEqual({ namespace: "orders", serviceAccount: "orders-reader-sa" });
     expect(teamB.result).toEqual({ namespace: "billing", serviceAccount: "billing-writer-sa" });
   });
 
@@ -163,8 +165,9 @@ describe("examples/team-app under mocks", () => {
     const template = podTemplateOf(teamA);
     expect(template.metadata.labels.aadpodidbinding).toBe("orders.orders-reader");
     expect(template.metadata.labels["azure.workload.identity/use"]).toBeUndefined();
-    const serviceAccount = single(teamA.resources, "kubernetes:core/v1:ServiceAccount");
-    expect(template.spec.serviceAccountName).toBe((serviceAccount.inputs as Json).metadata.name);
+    // The platform's ServiceAccount for the identity: a team developer may not create one.
+    expect(template.spec.serviceAccountName).toBe("orders-reader-sa");
+    expect(teamA.resources.filter((r) => r.type === "kubernetes:core/v1:ServiceAccount")).toEqual([]);
   });
 
   it("wires team b's pods to the platform's federated ServiceAccount and the opt-in label", () => {

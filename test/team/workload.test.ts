@@ -71,15 +71,23 @@ describe("renderTeamWorkload", () => {
     expect(checkRestrictedPodSpec(spec)).toEqual([]);
   });
 
-  it("wires pod identity: the aadpodidbinding label, and its own ServiceAccount", () => {
+  it("wires pod identity: the aadpodidbinding label, and the platform's ServiceAccount for the identity", () => {
     expect(rendered.deployment.spec.template.metadata).toEqual({
       labels: { "app.kubernetes.io/name": "api", aadpodidbinding: "orders.orders-reader" },
     });
-    expect(rendered.serviceAccountName).toBe("api");
-    expect(rendered.serviceAccount).toEqual({
-      metadata: { name: "api", namespace: "orders", labels: { "app.kubernetes.io/name": "api" } },
-      automountServiceAccountToken: false,
-    });
+    expect(rendered.serviceAccountName).toBe("orders-reader-sa");
+    expect(rendered.deployment.spec.template.spec.serviceAccountName).toBe("orders-reader-sa");
+  });
+
+  it("runs as the namespace's default account, without a token, when the contract names no ServiceAccount", () => {
+    const current = contract();
+    const old = {
+      ...current,
+      identities: current.identities.map(({ serviceAccount: _sa, ...rest }) => rest),
+    };
+    const spec = renderTeamWorkload("api", { ...args(), contract: old }).deployment.spec.template.spec;
+    expect(spec.serviceAccountName).toBe("default");
+    expect(spec.automountServiceAccountToken).toBe(false);
   });
 
   it("wires workload identity: the opt-in label and the platform's federated ServiceAccount", () => {
@@ -88,7 +96,6 @@ describe("renderTeamWorkload", () => {
       labels: { "app.kubernetes.io/name": "api", "azure.workload.identity/use": "true" },
     });
     expect(wi.deployment.spec.template.spec.serviceAccountName).toBe("orders-reader-sa");
-    expect(wi.serviceAccount).toBeUndefined();
     expect(checkRestrictedPodSpec(wi.deployment.spec.template.spec)).toEqual([]);
   });
 
