@@ -11,6 +11,12 @@ import * as pulumi from "@pulumi/pulumi";
 import type { IdentityMode } from "../../infra/config/types";
 import { podIdentitySelector } from "../kubernetes/conventions";
 import { ProblemList, TeamInputError } from "./errors";
+import {
+  isKubeconfig,
+  kubeconfigCredentials,
+  kubeconfigServer as serverOf,
+  parseKubeconfig,
+} from "./kubeconfig";
 
 /** The contract version this library writes and reads. */
 export const TEAM_CONTRACT_VERSION = 1;
@@ -97,27 +103,35 @@ export interface TeamContractsArgs {
   teamImageRegistries?: Record<string, string[]>;
 }
 
-/** Kubeconfig user fields that carry a credential; a contract must never hand one out. */
-const CREDENTIAL_FIELDS = ["client-key-data", "client-key", "token", "tokenFile", "password"];
-
-/** Throws when a kubeconfig embeds a credential (it would give every team the platform's rights). */
+/**
+ * Throws when a kubeconfig embeds a credential (it would give every team the platform's rights), or
+ * is not a kubeconfig at all.
+ */
 export function assertKubeconfigCarriesNoCredentials(kubeconfig: string): void {
-  const found = CREDENTIAL_FIELDS.filter((field) => new RegExp(`^\\s*${field}\\s*:`, "m").test(kubeconfig));
-  if (found.length > 0) {
-    const problems = new ProblemList();
+  const parsed = parseKubeconfig(kubeconfig);
+  const problems = new ProblemList();
+  if (!isKubeconfig(parsed)) {
     problems.add(
       "kubeconfig",
-      `(kubeconfig with ${found.join(", ")})`,
-      "embeds credentials; pass a kubeconfig whose users authenticate themselves (exec: kubelogin), never the platform's",
+      "(not shown)",
+      "is not a kubeconfig (a YAML or JSON mapping with clusters and users)",
     );
-    problems.throwIfAny("team contract input");
+  } else {
+    const found = kubeconfigCredentials(parsed);
+    if (found.length > 0)
+      problems.add(
+        "kubeconfig",
+        `(kubeconfig with ${found.join(", ")})`,
+        "embeds credentials; pass a kubeconfig whose users authenticate themselves (exec: kubelogin), never the platform's",
+      );
   }
+  problems.throwIfAny("team contract input");
 }
 
-/** The first cluster `server:` URL of a kubeconfig, or `undefined` when it has none. */
+/** The API server URL of a kubeconfig's current (else first) cluster, or `undefined`. */
 export function kubeconfigServer(kubeconfig: string): string | undefined {
-  // Block style (`server: https://...`) or flow style (`cluster: { server: https://... }`).
-  return /(?:^|[\s{,])server:\s*["']?([^\s"',}]+)/m.exec(kubeconfig)?.[1];
+  const parsed = parseKubeconfig(kubeconfig);
+  return parsed ? serverOf(parsed) : undefined;
 }
 
 /** Pure: the contract of one team, from resolved values. */
