@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
-# Builds the real components the e2e suite runs against (etcd, kube-apiserver,
-# kube-controller-manager) from the Go module proxy, via the wrapper modules in tools/.
+# Builds the real components the test suites run against from the Go module proxy, via the wrapper
+# modules in tools/:
+#   Kubernetes tier (test:e2e): etcd, kube-apiserver, kube-controller-manager;
+#   Pulumi tier (test:engine): the Pulumi CLI at the version of @pulumi/pulumi, a Node.js language
+#   host (upstream v3.68.0 behind our RunPlugin shim, tools/pulumi/nodejs-host), and
+#   pulumi-resource-kubernetes at the version of @pulumi/kubernetes. `--tier kubernetes|pulumi`
+#   builds one tier only.
 #
 # Idempotent: a binary already in the versioned cache is never rebuilt. Binaries you already have
 # (e.g. from controller-runtime's envtest) are used instead when pointed at by
 #   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, ETCD_BIN   (single files), or
 #   KUBEBUILDER_ASSETS                                           (a directory, envtest convention)
+#   PULUMI_TOOLS_DIR                   a directory with pulumi, pulumi-language-nodejs and
+#                                      pulumi-language-nodejs-upstream
+#   PULUMI_RESOURCE_KUBERNETES_BIN     the Kubernetes provider plugin
 # Cache: ${AKS_HARDENING_CACHE:-$HOME/.cache/aks-hardening}/bin/<component>-<version>/ (outside the repo).
 # Build parallelism: BUILD_JOBS (default 2), niceness BUILD_NICE (default 10).
 set -euo pipefail
@@ -13,6 +21,9 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 cache="${AKS_HARDENING_CACHE:-$HOME/.cache/aks-hardening}"
 jobs="${BUILD_JOBS:-2}"
 niceness="${BUILD_NICE:-10}"
+tier="all"
+if [[ "${1:-}" == "--tier" ]]; then tier="${2:-}"; fi
+case "$tier" in all | kubernetes | pulumi) ;; *) echo "build-tools: --tier takes kubernetes or pulumi, got '$tier'" >&2; exit 2 ;; esac
 
 # The versions are whatever the committed wrapper modules require, so go.mod stays the one source.
 module_version() { sed -n "s#^[[:space:]]*\(require \)\{0,1\}$2 \(v[0-9][^ ]*\).*#\2#p" "$1" | head -1; }
@@ -55,6 +66,7 @@ build() {
   echo "build-tools: done in ${took}s"; sed 's/^/  /' "$out_dir/build-info.txt"
 }
 
+build_kubernetes_tier() {
 if provided etcd ETCD_BIN; then :
 elif [[ -x "$etcd_bin/etcd" ]]; then echo "build-tools: etcd $etcd_version cached in $etcd_bin"
 else build "$repo/tools/etcd" "$etcd_bin" "-s -w" server:etcd go.etcd.io/etcd/server/v3
@@ -75,3 +87,68 @@ else
   build "$repo/tools/k8s" "$k8s_bin" "$ldflags" "" "${need_k8s[@]}"
   cp -an "$keep/." "$k8s_bin/" 2>/dev/null || true; rm -rf "$keep"
 fi
+}
+
+# The npm packages are the one source of the Pulumi versions: the CLI must match @pulumi/pulumi, and
+# the provider plugin must be the version @pulumi/kubernetes asks the engine for.
+npm_version() { node -p "require('$repo/package.json').dependencies['$1']"; }
+
+build_pulumi_tier() {
+  local cli_version host_version provider_version provider_module provider_src
+  cli_version="v$(npm_version @pulumi/pulumi)"
+  host_version="$(module_version "$repo/tools/pulumi-language-nodejs/go.mod" github.com/pulumi/pulumi/sdk/v3)"
+  provider_version="$(npm_version @pulumi/kubernetes)"
+  [[ "$(module_version "$repo/tools/pulumi/go.mod" github.com/pulumi/pulumi/pkg/v3)" == "$cli_version" ]] || {
+    echo "build-tools: tools/pulumi/go.mod must require pkg/v3 $cli_version (the @pulumi/pulumi version)" >&2; exit 1; }
+  local sdk_stamp="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version"
+  local cli_dir="$cache/bin/pulumi-$cli_version" host_dir="$cache/bin/pulumi-language-nodejs-$host_version"
+  local provider_dir="$cache/bin/pulumi-resource-kubernetes-$provider_version"
+
+  if [[ -n "${PULUMI_TOOLS_DIR:-}" ]]; then
+    for f in pulumi pulumi-language-nodejs pulumi-language-nodejs-upstream; do
+      [[ -x "$PULUMI_TOOLS_DIR/$f" ]] || { echo "build-tools: PULUMI_TOOLS_DIR=$PULUMI_TOOLS_DIR has no executable $f" >&2; exit 1; }
+    done
+    echo "build-tools: Pulumi CLI and language host from PULUMI_TOOLS_DIR=$PULUMI_TOOLS_DIR"
+  else
+    if [[ -x "$host_dir/pulumi-language-nodejs" ]]; then echo "build-tools: Node.js language host $host_version cached in $host_dir"
+    else build "$repo/tools/pulumi-language-nodejs" "$host_dir" "$sdk_stamp=$host_version" "" \
+      github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs
+    fi
+    if [[ -x "$cli_dir/pulumi" && -x "$cli_dir/pulumi-language-nodejs" ]]; then echo "build-tools: Pulumi CLI $cli_version cached in $cli_dir"
+    else build "$repo/tools/pulumi" "$cli_dir" "$sdk_stamp=$cli_version" nodejs-host:pulumi-language-nodejs \
+      github.com/pulumi/pulumi/pkg/v3/cmd/pulumi ./nodejs-host
+    fi
+    # The shim starts the upstream host from its own directory.
+    ln -sfn "$host_dir/pulumi-language-nodejs" "$cli_dir/pulumi-language-nodejs-upstream"
+  fi
+
+  if provided pulumi-resource-kubernetes PULUMI_RESOURCE_KUBERNETES_BIN; then :
+  elif [[ -x "$provider_dir/pulumi-resource-kubernetes" ]]; then
+    echo "build-tools: pulumi-resource-kubernetes $provider_version cached in $provider_dir"
+  else
+    # Upstream's main embeds generated files that the module zip lacks; stage our main.go with them.
+    provider_module="github.com/pulumi/pulumi-kubernetes/provider/v4"
+    local staging="$cache/staging/pulumi-kubernetes-$provider_version"
+    rm -rf "$staging"; mkdir -p "$staging"
+    cp "$repo/tools/pulumi-kubernetes/go.mod" "$repo/tools/pulumi-kubernetes/go.sum" "$repo/tools/pulumi-kubernetes/main.go" "$staging/"
+    provider_src="$(cd "$staging" && go mod download -json "$provider_module" | node -e \
+      'let s="";process.stdin.on("data",(d)=>(s+=d)).on("end",()=>process.stdout.write(JSON.parse(s).Dir))')"
+    node -e '
+      const fs = require("fs");
+      const [src, out, version] = process.argv.slice(1);
+      const schema = JSON.parse(fs.readFileSync(`${src}/schema.json`, "utf8"));
+      schema.version = version;
+      fs.writeFileSync(`${out}/schema-embed.json`, JSON.stringify(schema));
+      const mapping = JSON.parse(fs.readFileSync(`${src}/terraform-mapping.json`, "utf8"));
+      fs.writeFileSync(`${out}/terraform-mapping-embed.json`, JSON.stringify(mapping));
+    ' "$provider_src/cmd/pulumi-resource-kubernetes" "$staging" "$provider_version"
+    build "$staging" "$provider_dir" "-s -w -X $provider_module/pkg/version.Version=$provider_version" \
+      pulumi-kubernetes-bin:pulumi-resource-kubernetes .
+  fi
+}
+
+case "$tier" in
+  all) build_kubernetes_tier; build_pulumi_tier ;;
+  kubernetes) build_kubernetes_tier ;;
+  pulumi) build_pulumi_tier ;;
+esac
