@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the real components the e2e suite runs against (etcd, kube-apiserver,
-# kube-controller-manager) from the Go module proxy, via the wrapper modules in tools/.
+# kube-controller-manager, kube-scheduler) from the Go module proxy, via the wrapper modules in tools/.
 #
 # Idempotent: a binary already in the versioned cache is never rebuilt. Binaries you already have
 # (e.g. from controller-runtime's envtest) are used instead when pointed at by
-#   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, ETCD_BIN   (single files), or
+#   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, KUBE_SCHEDULER_BIN, ETCD_BIN   (single files), or
 #   KUBEBUILDER_ASSETS                                           (a directory, envtest convention)
 # Cache: ${AKS_HARDENING_CACHE:-$HOME/.cache/aks-hardening}/bin/<component>-<version>/ (outside the repo).
 # Build parallelism: BUILD_JOBS (default 2), niceness BUILD_NICE (default 10).
@@ -64,6 +64,8 @@ need_k8s=()
 provided kube-apiserver KUBE_APISERVER_BIN || [[ -x "$k8s_bin/kube-apiserver" ]] || need_k8s+=(k8s.io/kubernetes/cmd/kube-apiserver)
 provided kube-controller-manager KUBE_CONTROLLER_MANAGER_BIN || [[ -x "$k8s_bin/kube-controller-manager" ]] ||
   need_k8s+=(k8s.io/kubernetes/cmd/kube-controller-manager)
+provided kube-scheduler KUBE_SCHEDULER_BIN || [[ -x "$k8s_bin/kube-scheduler" ]] ||
+  need_k8s+=(k8s.io/kubernetes/cmd/kube-scheduler)
 if ((${#need_k8s[@]} == 0)); then echo "build-tools: Kubernetes $k8s_version binaries present"
 else
   # Without the version stamp the server reports v0.0.0-master, which breaks version-skew logic in clients.
