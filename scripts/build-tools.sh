@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the real components the test suites run against from the Go module proxy, via the wrapper
 # modules in tools/:
-#   Kubernetes tier (test:e2e): etcd, kube-apiserver, kube-controller-manager;
+#   Kubernetes tier (test:e2e): etcd, kube-apiserver, kube-controller-manager,
+#   kube-scheduler;
 #   Pulumi tier (test:engine): the Pulumi CLI at the version of @pulumi/pulumi, a Node.js language
 #   host (upstream v3.68.0 behind our RunPlugin shim, tools/pulumi/nodejs-host), and
 #   pulumi-resource-kubernetes at the version of @pulumi/kubernetes. `--tier kubernetes|pulumi`
@@ -9,7 +10,7 @@
 #
 # Idempotent: a binary already in the versioned cache is never rebuilt. Binaries you already have
 # (e.g. from controller-runtime's envtest) are used instead when pointed at by
-#   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, ETCD_BIN   (single files), or
+#   KUBE_APISERVER_BIN, KUBE_CONTROLLER_MANAGER_BIN, KUBE_SCHEDULER_BIN, ETCD_BIN   (single files), or
 #   KUBEBUILDER_ASSETS                                           (a directory, envtest convention)
 #   PULUMI_TOOLS_DIR                   a directory with pulumi, pulumi-language-nodejs and
 #                                      pulumi-language-nodejs-upstream
@@ -76,6 +77,8 @@ need_k8s=()
 provided kube-apiserver KUBE_APISERVER_BIN || [[ -x "$k8s_bin/kube-apiserver" ]] || need_k8s+=(k8s.io/kubernetes/cmd/kube-apiserver)
 provided kube-controller-manager KUBE_CONTROLLER_MANAGER_BIN || [[ -x "$k8s_bin/kube-controller-manager" ]] ||
   need_k8s+=(k8s.io/kubernetes/cmd/kube-controller-manager)
+provided kube-scheduler KUBE_SCHEDULER_BIN || [[ -x "$k8s_bin/kube-scheduler" ]] ||
+  need_k8s+=(k8s.io/kubernetes/cmd/kube-scheduler)
 if ((${#need_k8s[@]} == 0)); then echo "build-tools: Kubernetes $k8s_version binaries present"
 else
   # Without the version stamp the server reports v0.0.0-master, which breaks version-skew logic in clients.

@@ -78,3 +78,36 @@ export function podSecurityLabels(level: PodSecurityLevel, version: string): Rec
 
 /** Every PSA label key (`pod-security.kubernetes.io/enforce`, `...-version`, ...). */
 export const PSA_LABEL_KEYS: readonly string[] = Object.keys(podSecurityLabels("restricted", "latest"));
+
+/**
+ * Annotation of a team namespace listing the managed identities its AzureIdentities may name, as
+ * `<clientID>=<resourceID>` pairs separated by commas (a trust anchor: platform writes only). NMI
+ * asks IMDS for a token by client ID, so the resource ID alone does not say whose token a pod gets.
+ */
+export const APPROVED_IDENTITIES_ANNOTATION = "aks-hardening.io/approved-identities";
+
+/** The annotation value for a namespace's identities (order kept; empty when there are none). */
+export function approvedIdentitiesValue(pairs: readonly { clientId: string; resourceId: string }[]): string {
+  return pairs.map((p) => `${p.clientId}=${p.resourceId}`).join(",");
+}
+
+/**
+ * The built-in priority classes (values above any user-definable class, 1e9). A pod holding one
+ * preempts every ordinary pod on its node, NMI included, so only the platform may use them.
+ */
+export const SYSTEM_PRIORITY_CLASSES = ["system-node-critical", "system-cluster-critical"] as const;
+
+/** NMI's priority class: as a node agent it must never be preempted by a pod on its node. */
+export const NMI_PRIORITY_CLASS = "system-node-critical";
+
+/** MIC's priority class: a cluster-wide controller (evictable only by node agents). */
+export const MIC_PRIORITY_CLASS = "system-cluster-critical";
+
+/**
+ * Taint keys of node pools reserved to the platform: a team pod may not tolerate them. AKS taints
+ * a system pool with `onlyCriticalAddonsEnabled` `CriticalAddonsOnly=true:NoSchedule`.
+ */
+export const PLATFORM_POOL_TAINT_KEYS: readonly string[] = ["CriticalAddonsOnly"];
+
+/** The user name kube-scheduler authenticates as (bound to the built-in `system:kube-scheduler` role). */
+export const SCHEDULER_USER = "system:kube-scheduler";

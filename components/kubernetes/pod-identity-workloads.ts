@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { MIC_NAME, NMI_NAME, podIdentityImage } from "./conventions";
+import { MIC_NAME, MIC_PRIORITY_CLASS, NMI_NAME, NMI_PRIORITY_CLASS, podIdentityImage } from "./conventions";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -134,6 +134,8 @@ export function micPodSpec(settings: PodIdentityWorkloadSettings, azure: MicAzur
   return {
     serviceAccountName: MIC_NAME,
     automountServiceAccountToken: true,
+    // A cluster-wide controller: evictable by node agents only, never by an application pod.
+    priorityClassName: MIC_PRIORITY_CLASS,
     securityContext: { runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
     nodeSelector: LINUX_NODES,
     affinity: {
@@ -188,6 +190,9 @@ export function nmiPodSpec(settings: PodIdentityWorkloadSettings): PodSpec {
   return {
     serviceAccountName: NMI_NAME,
     automountServiceAccountToken: true,
+    // NMI removes its iptables rules when it stops (IMDS is then open on the node): no pod on the
+    // node may preempt it, and the kubelet keeps it over any other pod under pressure.
+    priorityClassName: NMI_PRIORITY_CLASS,
     hostNetwork: true,
     dnsPolicy: "ClusterFirstWithHostNet",
     nodeSelector: LINUX_NODES,

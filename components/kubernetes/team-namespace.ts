@@ -4,7 +4,8 @@
  * Per namespace: PSA `restricted` (enforce/audit/warn, pinned version), the team label and the
  * resource-group annotation (trust anchors for the admission policies), the developer Role and its
  * binding to the team's Entra groups, default-deny network policies with DNS (and the identity
- * path the team's mode needs), a ResourceQuota and a LimitRange. Per identity: AzureIdentity +
+ * path the team's mode needs), a ResourceQuota, a quota of zero pods at system priority, and a
+ * LimitRange. The namespace also records its approved `clientID=resourceID` identity pairs. Per identity: AzureIdentity +
  * AzureIdentityBinding (pod-identity mode) or an annotated ServiceAccount (workload-identity mode);
  * changing `identityMode` swaps one for the other.
  */
@@ -12,10 +13,13 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
   AAD_POD_IDENTITY_GROUP,
+  APPROVED_IDENTITIES_ANNOTATION,
   RESOURCE_GROUP_ANNOTATION,
+  SYSTEM_PRIORITY_CLASSES,
   TEAM_LABEL,
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
   podIdentitySelector,
+  approvedIdentitiesValue,
   podSecurityLabels,
 } from "./conventions";
 import type { HardeningTeam, TeamNamespaceLimits } from "./hardening-args";
@@ -35,6 +39,13 @@ export interface TeamNamespacesArgs {
   crds?: pulumi.Resource[];
 }
 
+/**
+ * Name of the ResourceQuota that allows no pod with a system priority class in a team namespace
+ * (the quota admission plugin's answer to "a team pod preempts NMI"; the placement admission
+ * policy is the other layer).
+ */
+export const SYSTEM_PRIORITY_QUOTA = "no-system-priority";
+
 /** Name of the developer Role and RoleBinding in every team namespace. */
 export const TEAM_DEVELOPER_ROLE = "aks-hardening-team-developer";
 
@@ -51,13 +62,23 @@ export class TeamNamespaces extends pulumi.ComponentResource {
     const namespaces = new Map<string, k8s.core.v1.Namespace>();
 
     for (const ns of team.namespaces) {
+      // The identities this namespace's AzureIdentities may name, as clientID=resourceID pairs.
+      const inThisNamespace = team.identities.filter((i) => i.namespace === ns);
+      const approvedIdentities = pulumi
+        .all(inThisNamespace.map((i) => pulumi.all([i.clientId, i.resourceId])))
+        .apply((pairs) =>
+          approvedIdentitiesValue(pairs.map(([clientId, resourceId]) => ({ clientId, resourceId }))),
+        );
       const namespace = new k8s.core.v1.Namespace(
         `${name}-${ns}`,
         {
           metadata: {
             name: ns,
             labels: { ...podSecurityLabels("restricted", args.podSecurityVersion), [TEAM_LABEL]: team.name },
-            annotations: { [RESOURCE_GROUP_ANNOTATION]: team.resourceGroupId },
+            annotations: {
+              [RESOURCE_GROUP_ANNOTATION]: team.resourceGroupId,
+              [APPROVED_IDENTITIES_ANNOTATION]: approvedIdentities,
+            },
           },
         },
         child,
@@ -94,6 +115,21 @@ export class TeamNamespaces extends pulumi.ComponentResource {
       new k8s.core.v1.ResourceQuota(
         `${name}-${ns}-quota`,
         { metadata: { name: "team-quota", namespace: ns }, spec: { hard: args.limits.quota } },
+        inNs,
+      );
+      new k8s.core.v1.ResourceQuota(
+        `${name}-${ns}-system-priority-quota`,
+        {
+          metadata: { name: SYSTEM_PRIORITY_QUOTA, namespace: ns },
+          spec: {
+            hard: { pods: "0" },
+            scopeSelector: {
+              matchExpressions: [
+                { scopeName: "PriorityClass", operator: "In", values: [...SYSTEM_PRIORITY_CLASSES] },
+              ],
+            },
+          },
+        },
         inNs,
       );
       new k8s.core.v1.LimitRange(

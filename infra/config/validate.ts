@@ -143,6 +143,8 @@ interface TeamContext {
   namespaceOwners: Map<string, Owner>;
   resourceGroupOwners: Map<string, Owner>;
   identityIdOwners: Map<string, Owner>;
+  /** Lowercased client IDs: each belongs to exactly one declared resource ID. */
+  clientIdOwners: Map<string, Owner>;
 }
 
 /**
@@ -600,6 +602,7 @@ function readTeams(
     namespaceOwners: new Map(),
     resourceGroupOwners: new Map(),
     identityIdOwners: new Map(),
+    clientIdOwners: new Map(),
   };
   const teamNames = new Map<string, string>();
   return items.map((item, index) => {
@@ -830,8 +833,28 @@ function readIdentityExisting(
   }
   const raw = r.object(value, key, CONFIG_KEYS["teams[].identities[].existing"]) ?? {};
   const clientId = r.requiredString(raw.clientId, childKey(key, "clientId"));
+  const clientKey = childKey(key, "clientId");
   if (clientId !== undefined && !isGuid(clientId))
-    r.report(childKey(key, "clientId"), clientId, "must be a client ID (a GUID)");
+    r.report(clientKey, clientId, "must be a client ID (a GUID)");
+  else if (clientId !== undefined) {
+    // NMI asks IMDS for a token by client ID, not by resource ID: a team identity whose resourceID
+    // is its own but whose clientID is another team's would be served the other team's token. So a
+    // client ID names one declared identity only (the pair is then recorded on the namespace and
+    // checked at admission).
+    const owner = context.clientIdOwners.get(clientId.toLowerCase());
+    if (owner)
+      r.report(
+        clientKey,
+        clientId,
+        `is already the client ID of team "${owner.team}"'s identity (${owner.key})`,
+      );
+    else
+      context.clientIdOwners.set(clientId.toLowerCase(), {
+        team: team.name,
+        teamKey: team.key,
+        key: clientKey,
+      });
+  }
   const resourceId = r.requiredString(raw.resourceId, childKey(key, "resourceId"));
   if (resourceId !== undefined) {
     const resourceKey = childKey(key, "resourceId");

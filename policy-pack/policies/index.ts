@@ -12,6 +12,7 @@ import { roleAssignmentPolicies } from "./azure/role-assignments";
 import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
+import { placementPolicies } from "./kubernetes/placement";
 import { podIdentityPolicies } from "./kubernetes/pod-identity";
 import {
   k8sRbacIdentityProtection,
@@ -25,6 +26,7 @@ import {
   podIdentityResourceInTeamGroup,
   podIdentitySelectorsNamespaced,
 } from "./stack/identity-isolation";
+import { podIdentityClientIdPairs } from "./stack/identity-pairs";
 import { teamNamespaceDefaultDeny } from "./stack/network";
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
@@ -53,4 +55,6 @@ export const policies: PackPolicy[] = [
   podIdentityBindingTargetInNamespace,
   podIdentityResourceInTeamGroup,
   teamNamespaceDefaultDeny,
+  ...placementPolicies,
+  podIdentityClientIdPairs,
 ];

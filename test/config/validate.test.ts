@@ -619,6 +619,16 @@ const cases: Case[] = [
     value: "app",
   },
   {
+    // The issue-13 bypass: own resourceID, another team's clientID (NMI requests tokens by client ID).
+    name: "existing: clientId of another team's identity",
+    base: "existing",
+    mutate: (c) => (c.teams[1].identities[0].existing.clientId = GUID.clientA.toUpperCase()),
+    key: "teams[1].identities[0].existing.clientId",
+    value: GUID.clientA.toUpperCase(),
+    message:
+      /already the client ID of team "team-a"'s identity \(teams\[0\]\.identities\[0\]\.existing\.clientId\)/,
+  },
+  {
     name: "existing: resource group missing",
     base: "existing",
     mutate: (c) => delete c.teams[1].resourceGroupId,

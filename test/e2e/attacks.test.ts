@@ -15,13 +15,17 @@ import {
   AAD_POD_IDENTITY_GROUP,
   MIC_NAME,
   NMI_NAME,
+  NMI_PRIORITY_CLASS,
   podIdentitySelector,
 } from "../../components/kubernetes/conventions";
+import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
 import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
 import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
 import { applyManifests, describeObject, waitForPolicy, type Rejection } from "./support/apply";
 import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
 import { findBinaries } from "./support/binaries";
+import { bypassAttempts } from "./support/bypasses";
+import { attackMatrix, judge, matrixCounts, type MatrixActor } from "./support/matrix";
 import {
   attackerTeam,
   recordBlueprint,
@@ -35,7 +39,8 @@ import {
   type Blueprint,
 } from "./support/blueprint";
 import type { KubeClient } from "./support/client";
-import { startCluster, type Cluster } from "./support/cluster";
+import { FAKE_NODE_CAPACITY, FAKE_NODES, startCluster, type Cluster } from "./support/cluster";
+import { eventually, nodeFillingPod, podsOf, podState, preempted, unschedulable } from "./support/preemption";
 import { ATTACK_IMAGE, restrictedPod } from "./support/pods";
 import {
   attempts,
@@ -59,6 +64,8 @@ let hardened: Target;
 let baseline: Target;
 let standardModeTarget: Target;
 let standardModeCluster: Cluster;
+/** What the baseline's preemption run showed (for the summary table). */
+let baselineNmiPreempted: string | undefined;
 const rows: { scenario: string; actor: string; attempt: string; hardened: string; baseline: string }[] = [];
 
 function victimIdentityObjects(b: Blueprint, selector: string): { identity: Manifest; binding: Manifest } {
@@ -131,6 +138,38 @@ function overGrant(namespace: string, user: string): Manifest[] {
   ];
 }
 
+/** The usual "namespace owner" grant: a Role with every verb on every resource, in one namespace. */
+function namespaceOwnerGrant(namespace: string, user: string): Manifest[] {
+  return [
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "Role",
+      metadata: { name: "e2e-namespace-owner", namespace },
+      rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
+    },
+    {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "e2e-namespace-owner", namespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "e2e-namespace-owner" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
+    },
+  ];
+}
+
+/** Waits until the resourcequota controller has filled in every quota of `namespace`. */
+async function waitForQuotaStatus(admin: KubeClient, namespace: string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const res = await admin.request("GET", `/api/v1/namespaces/${namespace}/resourcequotas`);
+    const items = (res.body?.items as { status?: { hard?: object } }[] | undefined) ?? [];
+    if (items.length > 0 && items.every((q) => q.status?.hard !== undefined)) return;
+    if (Date.now() > deadline)
+      throw new Error(`quotas of ${namespace} have no status after 60 s (resourcequota controller?)`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
 async function applyOrThrow(client: KubeClient, manifests: Manifest[], what: string): Promise<void> {
   const rejections = await applyManifests(client, asConverted(manifests, what), FIELD_MANAGER);
   if (rejections.length > 0) {
@@ -170,6 +209,7 @@ beforeAll(async () => {
     resourceId: identitySpec.resourceID,
     clientId: identitySpec.clientID,
     attackerNamespace: attacker.namespaces[0],
+    attackerResourceGroupId: attacker.resourceGroupId,
   };
 
   for (const cluster of [hardenedCluster, baselineCluster])
@@ -199,12 +239,16 @@ beforeAll(async () => {
     developer: hardenedCluster.clients[USERS.attackerDeveloper],
     overprivileged: hardenedCluster.clients[USERS.overprivileged],
     identityNamespace: config.podIdentity.namespace,
+    namespaceOwner: hardenedCluster.clients[USERS.namespaceOwner],
+    platform: hardenedCluster.clients[USERS.platformAdmin],
   };
   baseline = {
     label: "baseline",
     developer: baselineCluster.clients[USERS.attackerDeveloper],
     overprivileged: baselineCluster.clients[USERS.overprivileged],
     identityNamespace: BASELINE_IDENTITY_NAMESPACE,
+    namespaceOwner: baselineCluster.clients[USERS.namespaceOwner],
+    platform: baselineCluster.clients[USERS.platformAdmin],
   };
   standardModeTarget = {
     label: "standard-mode",
@@ -221,7 +265,14 @@ beforeAll(async () => {
       overGrant(facts.attackerNamespace, USERS.overprivileged),
       `${target.label} over-grant`,
     );
+    await applyOrThrow(
+      platform,
+      namespaceOwnerGrant(facts.attackerNamespace, USERS.namespaceOwner),
+      `${target.label} namespace-owner grant`,
+    );
   }
+  // The quota admission plugin refuses every pod of a namespace whose quotas have no status yet.
+  await waitForQuotaStatus(hardenedCluster.clients.bootstrap, facts.attackerNamespace);
 
   // Admission policies go live asynchronously: wait until the S1 probe (a dry run, nothing is
   // stored) is denied by its policy before any real attempt.
@@ -302,6 +353,8 @@ function check(verdict: Verdict, expected: Expectation, where: string): void {
     throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
   if (verdict.layer !== expected.refusedBy)
     throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
+  if (expected.refusedBy === "quota" && verdict.quota !== expected.quota)
+    throw new Error(`expected a refusal by ResourceQuota ${expected.quota}; ${detail}`);
   if (expected.refusedBy === "admission-policy" && !expected.policies.includes(verdict.policy ?? "")) {
     throw new Error(`expected a refusal by one of ${expected.policies.join(", ")}; ${detail}`);
   }
@@ -327,6 +380,127 @@ describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a
   (_name, attempt) => {
     test("refused on the hardened cluster by the expected layer; outcome on the baseline as expected", () =>
       runAttempt(attempt, hardened, attempt.actor === "developer" ? "team-B developer" : "team-B ns admin"));
+  },
+);
+
+describe("13.1 on a real kube-scheduler: can a pod on NMI's node preempt NMI?", () => {
+  const userNode = FAKE_NODES.user.name;
+  const nmiOnUserNode = async (admin: KubeClient, namespace: string, selector: string) =>
+    eventually(`NMI pod on ${userNode} in ${namespace}`, 90_000, async () =>
+      (await podsOf(admin, namespace, selector)).find((p) => p.nodeName === userNode && !preempted(p)),
+    );
+  const record = (attempt: string, hardenedText: string, baselineText: string) =>
+    rows.push({
+      scenario: "13.1 NMI",
+      actor: "scheduler",
+      attempt,
+      hardened: hardenedText,
+      baseline: baselineText,
+    });
+
+  beforeAll(() => {
+    for (const cluster of clusters.slice(0, 2)) {
+      if (!cluster.scheduler || !cluster.controllers)
+        throw new Error("kube-scheduler or kube-controller-manager not found: run `npm run tools:build`");
+    }
+  });
+
+  test("baseline: a team pod at system-node-critical that needs NMI's room preempts the default NMI", async () => {
+    const admin = clusters[1].clients.bootstrap;
+    const nmi = await nmiOnUserNode(admin, BASELINE_IDENTITY_NAMESPACE, "app=nmi");
+    const pod = nodeFillingPod("preempt-nmi", facts.attackerNamespace, userNode, FAKE_NODE_CAPACITY.cpu, {
+      priorityClassName: NMI_PRIORITY_CLASS,
+    });
+    expect(verdictOf(await baseline.developer.create(pod as Manifest)).outcome).toBe("allowed");
+    const victim = await eventually("NMI preempted on the baseline", 90_000, async () => {
+      const state = await podState(admin, BASELINE_IDENTITY_NAMESPACE, nmi.name);
+      return preempted(state) ? state : undefined;
+    });
+    expect(preempted(victim)).toBe(true);
+    baselineNmiPreempted = `NMI ${victim.name} preempted (${victim.conditions.find((c) => c.type === "DisruptionTarget")?.reason ?? "deleted"})`;
+  });
+
+  test("hardened: NMI runs at system-node-critical on both nodes, the system pool included", async () => {
+    const admin = clusters[0].clients.bootstrap;
+    const nmiPods = await eventually("NMI on both fake nodes", 90_000, async () => {
+      const pods = await podsOf(admin, hardened.identityNamespace, `app.kubernetes.io/component=${NMI_NAME}`);
+      const nodes = new Set(pods.map((p) => p.nodeName));
+      return nodes.has(FAKE_NODES.user.name) && nodes.has(FAKE_NODES.system.name) ? pods : undefined;
+    });
+    for (const p of nmiPods) {
+      expect(p.priorityClassName).toBe(NMI_PRIORITY_CLASS);
+      expect(p.priority).toBe(2_000_001_000);
+    }
+  });
+
+  test("hardened: the strongest pod a team may create (priority 1e9) finds no victim on NMI's node", async () => {
+    const admin = clusters[0].clients.bootstrap;
+    const platform = clusters[0].clients[USERS.platformAdmin];
+    const created = await platform.create({
+      apiVersion: "scheduling.k8s.io/v1",
+      kind: "PriorityClass",
+      metadata: { name: "e2e-team-top" },
+      value: HIGHEST_USER_PRIORITY,
+    } as Manifest);
+    expect(created.status).toBe(201);
+    const nmi = await nmiOnUserNode(
+      admin,
+      hardened.identityNamespace,
+      `app.kubernetes.io/component=${NMI_NAME}`,
+    );
+    const pod = nodeFillingPod("team-top", facts.attackerNamespace, userNode, FAKE_NODE_CAPACITY.cpu, {
+      priorityClassName: "e2e-team-top",
+    });
+    expect(describeVerdict(verdictOf(await hardened.developer.create(pod as Manifest)))).toBe(
+      "allowed (201)",
+    );
+    const message = await eventually("the scheduler gives up on the team pod", 90_000, async () =>
+      unschedulable(await podState(admin, facts.attackerNamespace, "team-top")),
+    );
+    expect(preempted(await podState(admin, hardened.identityNamespace, nmi.name))).toBe(false);
+    record(
+      "team pod at the top user priority (1e9), pinned to NMI's node, needing its room",
+      `NMI kept; pod unschedulable (${message.slice(0, 60)})`,
+      baselineNmiPreempted ?? "not run",
+    );
+  });
+
+  test("hardened: not even a platform pod at system-node-critical preempts NMI (equal priority)", async () => {
+    const admin = clusters[0].clients.bootstrap;
+    const platform = clusters[0].clients[USERS.platformAdmin];
+    const nmi = await nmiOnUserNode(
+      admin,
+      hardened.identityNamespace,
+      `app.kubernetes.io/component=${NMI_NAME}`,
+    );
+    const pod = nodeFillingPod("platform-critical", "kube-system", userNode, FAKE_NODE_CAPACITY.cpu, {
+      priorityClassName: NMI_PRIORITY_CLASS,
+    });
+    expect(describeVerdict(verdictOf(await platform.create(pod as Manifest)))).toBe("allowed (201)");
+    const message = await eventually("the scheduler gives up on the critical pod", 90_000, async () =>
+      unschedulable(await podState(admin, "kube-system", "platform-critical")),
+    );
+    expect(preempted(await podState(admin, hardened.identityNamespace, nmi.name))).toBe(false);
+    record(
+      `pod at ${NMI_PRIORITY_CLASS} (platform only), pinned to NMI's node, needing its room`,
+      `NMI kept; pod unschedulable (${message.slice(0, 60)})`,
+      baselineNmiPreempted ?? "not run",
+    );
+  });
+});
+
+const ACTOR_LABELS: Record<Attempt["actor"], string> = {
+  developer: "team-B developer",
+  overprivileged: "team-B ns admin",
+  "namespace-owner": "team-B ns owner (*)",
+  platform: "platform",
+};
+
+describe.each(bypassAttempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(
+  "issue 13, %s",
+  (_name, attempt) => {
+    test("refused on the hardened cluster by the expected layer; succeeds on the baseline", () =>
+      runAttempt(attempt, hardened, ACTOR_LABELS[attempt.actor]));
   },
 );
 
@@ -441,4 +615,67 @@ describe("aad-pod-identity standard mode (stack dev): MIC on a real API server",
         ));
     },
   );
+});
+
+describe("attack matrix: every discovered resource, subresource and verb, per actor and scope", () => {
+  test("the authorizer's answers hold no unexpected allow; counts per verdict", async () => {
+    const victim = victimTeam(blueprint.config);
+    const attacker = attackerTeam(blueprint.config, victim);
+    const actors: MatrixActor[] = [
+      {
+        label: "team-B developer",
+        user: USERS.attackerDeveloper,
+        groups: attacker.developerGroupIds,
+        kind: "developer",
+      },
+      { label: "team-B ns admin", user: USERS.overprivileged, groups: [], kind: "over-granted" },
+      { label: "team-B ns owner (*)", user: USERS.namespaceOwner, groups: [], kind: "over-granted" },
+    ];
+    const matrix = await attackMatrix(clusters[0].clients.bootstrap, actors, {
+      own: facts.attackerNamespace,
+      victim: facts.victimNamespace,
+      identity: hardened.identityNamespace,
+    });
+    const counts = matrixCounts(matrix);
+    const list = (verdict: string) =>
+      [
+        ...new Set(
+          matrix
+            .filter((r) => r.verdict === verdict)
+            .map((r) => `${r.actor} ${r.scope} ${r.resource} ${r.verb}${r.by ? ` <- ${r.by}` : ""}`),
+        ),
+      ].sort();
+    const contained = [...new Set(matrix.filter((r) => r.by).map((r) => `${r.resource} <- ${r.by}`))].sort();
+    console.log(
+      `attack matrix on the hardened cluster: ${matrix.length} rows\n` +
+        Object.entries(counts)
+          .sort()
+          .map(([k, v]) => `  ${k}: ${v}`)
+          .join("\n") +
+        `\ncontained (over-granted principals, own namespace):\n  ${contained.join("\n  ")}` +
+        `\nuntested:\n  ${list("untested").join("\n  ") || "(none)"}`,
+    );
+    expect(matrix.length).toBeGreaterThan(1000);
+    expect(list("UNEXPECTED ALLOW")).toEqual([]);
+
+    // The same matrix on the default-style install must find what the hardening removes.
+    const onBaseline = await attackMatrix(clusters[1].clients.bootstrap, actors, {
+      own: facts.attackerNamespace,
+      victim: facts.victimNamespace,
+      identity: baseline.identityNamespace,
+    });
+    const baselineUnexpected = onBaseline.filter((r) => r.verdict === "UNEXPECTED ALLOW");
+    console.log(
+      `attack matrix on the baseline: ${onBaseline.length} rows, ${baselineUnexpected.length} unexpected allows, e.g.\n  ` +
+        [...new Set(baselineUnexpected.map((r) => `${r.actor} ${r.scope} ${r.resource} ${r.verb}`))]
+          .slice(0, 8)
+          .join("\n  "),
+    );
+    expect(baselineUnexpected.length).toBeGreaterThan(0);
+    // A kind the catalogue does not know is reported, not passed silently.
+    expect(judge(actors[2], "own", "example.com/widgets", "create", true).verdict).toBe("untested");
+    expect(judge(actors[0], "own", "rbac.authorization.k8s.io/rolebindings", "create", true).verdict).toBe(
+      "UNEXPECTED ALLOW",
+    );
+  });
 });

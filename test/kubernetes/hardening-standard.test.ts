@@ -9,7 +9,9 @@ import {
   guardrailPolicies,
   namespacePodSecurityPolicy,
 } from "../../components/kubernetes/admission";
+import { SYSTEM_PRIORITY_QUOTA } from "../../components/kubernetes/team-namespace";
 import {
+  APPROVED_IDENTITIES_ANNOTATION,
   PSA_LABEL_KEYS,
   RESOURCE_GROUP_ANNOTATION,
   TEAM_LABEL,
@@ -153,6 +155,15 @@ describe("aad-pod-identity install", () => {
     expect(c.args).toEqual(expect.arrayContaining([`--operation-mode=standard`, ...NMI_HARDENING_FLAGS]));
     expect(c.env).toEqual(expect.arrayContaining([{ name: "FORCENAMESPACED", value: "true" }]));
     expect(podSpecOf(nmi).serviceAccountName).toBe("nmi");
+  });
+
+  it("runs NMI at system-node-critical and MIC at system-cluster-critical (no team pod can preempt them)", () => {
+    expect(podSpecOf(the(resources, "DaemonSet", "nmi", IDENTITY_NS)).priorityClassName).toBe(
+      "system-node-critical",
+    );
+    expect(podSpecOf(the(resources, "Deployment", "mic", IDENTITY_NS)).priorityClassName).toBe(
+      "system-cluster-critical",
+    );
   });
 
   it("gives NMI only what it strictly needs: host network, root, NET_ADMIN/NET_RAW/DAC_READ_SEARCH, two host paths", () => {
@@ -364,6 +375,18 @@ describe("team namespaces", () => {
       expect(Object.keys(the(resources, "ResourceQuota", "team-quota", ns).spec.hard)).toEqual(
         expect.arrayContaining(["requests.cpu", "limits.memory", "pods"]),
       );
+      expect(the(resources, "ResourceQuota", SYSTEM_PRIORITY_QUOTA, ns).spec).toEqual({
+        hard: { pods: "0" },
+        scopeSelector: {
+          matchExpressions: [
+            {
+              scopeName: "PriorityClass",
+              operator: "In",
+              values: ["system-node-critical", "system-cluster-critical"],
+            },
+          ],
+        },
+      });
       const limits = the(resources, "LimitRange", "team-limits", ns).spec.limits[0];
       expect(limits.type).toBe("Container");
       expect(limits.default).toBeDefined();
@@ -388,6 +411,12 @@ describe("team identities", () => {
       ),
       clientID: "client-a-web",
     });
+    // Each namespace records exactly its own identities' clientID=resourceID pairs.
+    const approved = (ns: string) =>
+      the(resources, "Namespace", ns).metadata.annotations?.[APPROVED_IDENTITIES_ANNOTATION];
+    expect(approved("team-a")).toBe(`client-a-web=${a.spec.resourceID}`);
+    expect(approved("team-a-jobs")).toMatch(/=.*userAssignedIdentities\/id-batch$/);
+    expect(approved("team-b")).not.toContain("client-a-web");
     const binding = the(resources, "AzureIdentityBinding", "web-binding", "team-b");
     expect(binding.spec).toEqual({ azureIdentity: "web", selector: "team-b.web" });
   });
@@ -429,10 +458,10 @@ describe("team identities", () => {
 });
 
 describe("cluster guardrails", () => {
-  it("registers eight Deny-bound, fail-closed policies named aks-hardening-*", () => {
+  it("registers thirteen Deny-bound, fail-closed policies named aks-hardening-*", () => {
     const policies = recordedPolicies(resources);
-    expect(policies).toHaveLength(8);
-    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(8);
+    expect(policies).toHaveLength(13);
+    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(13);
     for (const p of policies) {
       expect(p.name).toMatch(/^aks-hardening-/);
       expect(p.validationActions).toEqual(["Deny"]);

@@ -120,6 +120,8 @@ export function evaluatePolicy(policy: AdmissionPolicyDefinition, req: Admission
     namespace: req.namespace,
     resource: req.resource,
     subResource: req.subResource ?? "",
+    // As the Go replay does: the request names the object it carries.
+    name: (req.object as { metadata?: { name?: string } } | null)?.metadata?.name ?? "",
     userInfo: req.userInfo,
   };
   const bindings: Record<string, unknown> = {

@@ -34,11 +34,13 @@ staging_modules="$(sed -n 's#^[[:space:]]*\(k8s\.io/[a-z0-9-]*\) => \./staging/s
   echo "go 1.26"
   echo
   [[ -n "$godebug_line" ]] && { echo "$godebug_line"; echo; }
-  # kube-controller-manager is built only for its clusterrole-aggregation controller: without it the
-  # built-in `admin`/`edit` ClusterRoles stay empty (their rules are aggregated at run time).
+  # kube-controller-manager runs the controllers the e2e suite relies on (role aggregation fills the
+  # built-in `admin`/`edit` ClusterRoles, quota status, workloads -> pods); kube-scheduler places
+  # pods on the suite's fake nodes, so scheduling and preemption attacks are real.
   echo "tool ("
   echo "	k8s.io/kubernetes/cmd/kube-apiserver"
   echo "	k8s.io/kubernetes/cmd/kube-controller-manager"
+  echo "	k8s.io/kubernetes/cmd/kube-scheduler"
   echo ")"
   echo
   echo "require k8s.io/kubernetes $version"

@@ -96,6 +96,16 @@ export function onWrite(apiGroup: string, apiVersion: string, resources: string[
   return { apiGroups: [apiGroup], apiVersions: [apiVersion], operations: ["CREATE", "UPDATE"], resources };
 }
 
+/**
+ * The subresources of a kind that carry the whole object (their discovery kind is the kind
+ * itself), so a write through them can change what the kind's policies protect. The e2e suite
+ * checks this list against the real API server's discovery.
+ */
+export const OBJECT_SUBRESOURCES = {
+  namespaces: ["namespaces/status", "namespaces/finalize"],
+  pods: ["pods/status", "pods/ephemeralcontainers", "pods/resize"],
+} as const;
+
 /** `map[key]` when present, else `''` (indexing a missing key is a runtime error in CEL). */
 export function valueOrEmpty(mapExpression: string, key: string): string {
   return `(${celString(key)} in ${mapExpression} ? ${mapExpression}[${celString(key)}] : '')`;

@@ -1,4 +1,5 @@
 /** The cluster guardrails: every admission policy the blueprint binds, built from one settings object. */
+import { azureIdentityApprovedPairPolicy } from "./azure-identity-approved-pair";
 import { azureIdentityScopePolicy } from "./azure-identity-scope";
 import { bindingSelectorPolicy } from "./binding-selector";
 import { clusterAdminBindingPolicy } from "./cluster-admin-binding";
@@ -6,7 +7,11 @@ import { identityNamespaceWorkloadsPolicy } from "./identity-namespace-workloads
 import { identityObjectsPlatformOnlyPolicy } from "./identity-objects-platform-only";
 import { namespacePodSecurityPolicy } from "./namespace-pod-security";
 import { namespaceTrustAnchorsPolicy } from "./namespace-trust-anchors";
+import { podBindingPolicy } from "./pod-binding";
 import { podIdentityLabelPolicy } from "./pod-identity-label";
+import { podPlacementPolicy } from "./pod-placement";
+import { serviceExternalIpsPolicy } from "./service-external-ips";
+import { statusWritersPolicy } from "./status-writers";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export * from "./types";
@@ -19,6 +24,11 @@ export * from "./identity-objects-platform-only";
 export * from "./namespace-pod-security";
 export * from "./namespace-trust-anchors";
 export * from "./pod-identity-label";
+export * from "./azure-identity-approved-pair";
+export * from "./pod-binding";
+export * from "./pod-placement";
+export * from "./service-external-ips";
+export * from "./status-writers";
 
 /** Every guardrail, in a stable order. */
 export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyDefinition[] {
@@ -31,5 +41,10 @@ export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyD
     namespaceTrustAnchorsPolicy(settings),
     identityNamespaceWorkloadsPolicy(settings),
     clusterAdminBindingPolicy(settings),
+    azureIdentityApprovedPairPolicy(),
+    podPlacementPolicy(settings),
+    podBindingPolicy(settings),
+    statusWritersPolicy(settings),
+    serviceExternalIpsPolicy(settings),
   ];
 }

@@ -7,7 +7,7 @@
  * namespace, ...), and a team namespace (label `aks-hardening.io/team`) must enforce `restricted`.
  */
 import { PSA_LABEL_PREFIX, TEAM_LABEL } from "../conventions";
-import { celString, celStringList, denyPolicy, onWrite, valueOrEmpty } from "./cel";
+import { OBJECT_SUBRESOURCES, celString, celStringList, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const NAMESPACE_POD_SECURITY_POLICY = "aks-hardening-namespace-pod-security";
@@ -32,7 +32,7 @@ export function namespacePodSecurityPolicy(settings: GuardrailSettings): Admissi
     threats: ["S4"],
     description:
       "Every namespace enforces PSA baseline or restricted (team namespaces restricted); only allow-listed system namespaces may be privileged.",
-    resourceRules: [onWrite("", "v1", ["namespaces"])],
+    resourceRules: [onWrite("", "v1", ["namespaces", ...OBJECT_SUBRESOURCES.namespaces])],
     variables: {
       labels: NAMESPACE_LABELS_EXPRESSION,
       enforce: ENFORCE_LEVEL_EXPRESSION,

@@ -7,8 +7,13 @@
  * non-platform principal may not claim team ownership or a resource group (PSA labels on create are
  * judged by the pod-security policy); on update, it may change none of them.
  */
-import { PSA_LABEL_KEYS, RESOURCE_GROUP_ANNOTATION, TEAM_LABEL } from "../conventions";
-import { celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
+import {
+  APPROVED_IDENTITIES_ANNOTATION,
+  PSA_LABEL_KEYS,
+  RESOURCE_GROUP_ANNOTATION,
+  TEAM_LABEL,
+} from "../conventions";
+import { OBJECT_SUBRESOURCES, celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const NAMESPACE_TRUST_ANCHORS_POLICY = "aks-hardening-namespace-trust-anchors";
@@ -18,7 +23,10 @@ export const ANCHOR_LABEL_KEYS: readonly string[] = [TEAM_LABEL, ...PSA_LABEL_KE
 /** Label keys nobody but the platform may set at creation. */
 export const OWNERSHIP_LABEL_KEYS: readonly string[] = [TEAM_LABEL];
 /** Annotation keys nobody but the platform may set or touch. */
-export const ANCHOR_ANNOTATION_KEYS: readonly string[] = [RESOURCE_GROUP_ANNOTATION];
+export const ANCHOR_ANNOTATION_KEYS: readonly string[] = [
+  RESOURCE_GROUP_ANNOTATION,
+  APPROVED_IDENTITIES_ANNOTATION,
+];
 
 /** The keys among `keys` whose value differs between the old and new `field` map ('' = absent). */
 function changedKeysExpression(keys: string, field: "labels" | "annotations"): string {
@@ -36,7 +44,7 @@ export function namespaceTrustAnchorsPolicy(settings: GuardrailSettings): Admiss
     threats: ["S2", "S3", "S4"],
     description:
       "Only platform principals set or change a namespace's team label, resource-group annotation and (after creation) PSA labels.",
-    resourceRules: [onWrite("", "v1", ["namespaces"])],
+    resourceRules: [onWrite("", "v1", ["namespaces", ...OBJECT_SUBRESOURCES.namespaces])],
     variables: {
       isPlatform: platformPrincipalExpression(settings),
       newLabels: mapOf("object", "labels"),

@@ -6,7 +6,7 @@
  * value onto its pod is refused before NMI ever sees the pod; `forceNamespaced` is the second layer.
  */
 import { POD_IDENTITY_LABEL } from "../conventions";
-import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
+import { OBJECT_SUBRESOURCES, celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 
 export const POD_IDENTITY_LABEL_POLICY = "aks-hardening-pod-identity-label-owner";
@@ -25,7 +25,7 @@ export function podIdentityLabelPolicy(): AdmissionPolicyDefinition {
     name: POD_IDENTITY_LABEL_POLICY,
     threats: ["S1"],
     description: `A pod's ${POD_IDENTITY_LABEL} label must start with its own namespace and a dot.`,
-    resourceRules: [onWrite("", "v1", ["pods"])],
+    resourceRules: [onWrite("", "v1", ["pods", ...OBJECT_SUBRESOURCES.pods])],
     variables: { bindingLabel: POD_LABEL_VALUE_EXPRESSION },
     validations: [
       {

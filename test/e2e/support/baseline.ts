@@ -6,13 +6,15 @@
  * namespaced mode, no identity namespace); teams hold the built-in `edit` role in their namespaces
  * and in the shared `default` namespace, plus write access to the pod-identity kinds there (the
  * non-namespaced workflow has teams create their own AzureIdentity/Binding); no PSA labels; no
- * admission policies. The CRDs and the victim's identity objects are the blueprint's own values.
+ * admission policies; NMI as a DaemonSet without a priority class. The CRDs and the victim's
+ * identity objects are the blueprint's own values.
  */
 import type { Manifest } from "../../../testing/manifests";
 import {
   AAD_POD_IDENTITY_GROUP,
   podIdentityImage,
   MIC_NAME,
+  NMI_NAME,
 } from "../../../components/kubernetes/conventions";
 import type { BlueprintConfig } from "../../../infra/config/types";
 import { restrictedPod } from "./pods";
@@ -71,6 +73,25 @@ export function baselineManifests(
     },
   });
   manifests.push(restrictedPod(`${MIC_NAME}-0`, BASELINE_IDENTITY_NAMESPACE, { app: MIC_NAME }, micImage));
+  // NMI as a default install runs it: a DaemonSet in `default` with no priority class, so any pod
+  // at a higher priority can preempt it (the kube-scheduler of the suite places its pods).
+  const nmiPod = restrictedPod(
+    NMI_NAME,
+    BASELINE_IDENTITY_NAMESPACE,
+    { app: NMI_NAME },
+    podIdentityImage(NMI_NAME, config.podIdentity.version),
+  );
+  const nmiSpec = nmiPod.spec as { containers: { resources?: object }[] };
+  nmiSpec.containers[0].resources = { requests: { cpu: "100m", memory: "256Mi" } };
+  manifests.push({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { name: NMI_NAME, namespace: BASELINE_IDENTITY_NAMESPACE },
+    spec: {
+      selector: { matchLabels: { app: NMI_NAME } },
+      template: { metadata: { labels: { app: NMI_NAME } }, spec: nmiSpec },
+    },
+  });
   manifests.push(victimIdentity.identity, victimIdentity.binding);
   return manifests;
 }

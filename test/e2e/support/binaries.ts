@@ -1,5 +1,5 @@
 /**
- * Where the real etcd / kube-apiserver / kube-controller-manager binaries are: the same rules as
+ * Where the real etcd / kube-apiserver / kube-controller-manager / kube-scheduler binaries are: the same rules as
  * scripts/build-tools.sh (explicit *_BIN variables, then envtest's KUBEBUILDER_ASSETS, then the
  * versioned cache the script builds into). Missing binaries are an error, never a silent skip:
  * a suite that passes without running anything would prove nothing.
@@ -11,8 +11,10 @@ import * as path from "node:path";
 export interface Binaries {
   etcd: string;
   kubeApiserver: string;
-  /** Optional: runs the clusterrole-aggregation controller (fills the built-in admin/edit roles). */
+  /** Optional: runs the controllers the suite needs (role aggregation, quota, workloads, namespaces, ...). */
   kubeControllerManager?: string;
+  /** Optional: schedules pods onto the fake nodes (scheduling and preemption attacks). */
+  kubeScheduler?: string;
 }
 
 const repoRoot = path.resolve(__dirname, "../../..");
@@ -65,5 +67,6 @@ export function findBinaries(): Binaries {
         "or point ETCD_BIN / KUBE_APISERVER_BIN / KUBEBUILDER_ASSETS at existing binaries.",
     );
   }
-  return { etcd, kubeApiserver, kubeControllerManager };
+  const kubeScheduler = locate("kube-scheduler", "KUBE_SCHEDULER_BIN", k8sDir);
+  return { etcd, kubeApiserver, kubeControllerManager, kubeScheduler };
 }

@@ -86,6 +86,8 @@ export const USERS = {
   attackerDeveloper: "attacker-developer",
   /** A team-B principal someone granted far too much in team B's namespace. */
   overprivileged: "attacker-namespace-admin",
+  /** A team-B principal holding a `*` Role in team B's namespace only ("namespace owner"). */
+  namespaceOwner: "attacker-namespace-owner",
   /** On the standard-mode cluster: a developer of one team, attacking MIC. */
   standardModeDeveloper: "standard-mode-team-developer",
 } as const;
@@ -103,6 +105,7 @@ export function tokenUsers(config: BlueprintConfig, victim: TeamConfig, attacker
     { name: USERS.attackerDeveloper, groups: attacker.developerGroupIds },
     // No team group at all: its rights come only from the RoleBindings the scenario creates.
     { name: USERS.overprivileged, groups: [] },
+    { name: USERS.namespaceOwner, groups: [] },
   ];
 }
 

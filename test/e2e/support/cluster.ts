@@ -1,7 +1,12 @@
 /**
- * A throw-away control plane on loopback: etcd + kube-apiserver (+ kube-controller-manager running
- * only the clusterrole-aggregation controller, when available), random free ports, a temp dir,
- * fresh service-account keys and a static token file. RBAC authorization, anonymous auth off.
+ * A throw-away control plane on loopback: etcd + kube-apiserver, plus (when built)
+ * kube-controller-manager with the controllers the suite relies on (`CONTROLLERS`) and
+ * kube-scheduler, and two fake nodes shaped like an AKS cluster's (`FAKE_NODES`: one user-pool node,
+ * one system-pool node tainted `CriticalAddonsOnly`). Random free ports, a temp dir, fresh
+ * service-account keys and a static token file. RBAC authorization, anonymous auth off.
+ *
+ * No kubelet runs: pods are scheduled (bound to a node) but never start, which is enough for
+ * admission, quota, scheduling and preemption to be real.
  *
  * Every process is started in its own process group and killed with it on `stop()` (the suite's
  * afterAll, which also runs when tests fail). If the test runner itself dies first (killed,
@@ -29,7 +34,106 @@ export interface Cluster {
   dir: string;
   /** Whether kube-controller-manager (role aggregation) runs. */
   aggregation: boolean;
+  /** Whether kube-controller-manager runs (with every controller of `CONTROLLERS`). */
+  controllers: boolean;
+  /** Whether kube-scheduler runs (then the `FAKE_NODES` exist as Node objects). */
+  scheduler: boolean;
   stop(): Promise<void>;
+}
+
+/**
+ * The kube-controller-manager controllers (1.34 names, see `kube-controller-manager --help`):
+ * role aggregation fills the built-in admin/edit roles; quota fills ResourceQuota status (without
+ * it the quota admission plugin refuses every pod in a namespace with a quota: "status unknown");
+ * the workload controllers turn Deployments/DaemonSets into pods; namespace deletion, `default`
+ * ServiceAccounts, garbage collection and PodDisruptionBudget status behave as on a real cluster.
+ */
+export const CONTROLLERS: readonly string[] = [
+  "namespace-controller",
+  "daemonset-controller",
+  "deployment-controller",
+  "replicaset-controller",
+  "clusterrole-aggregation-controller",
+  "serviceaccount-controller",
+  "garbage-collector-controller",
+  "resourcequota-controller",
+  "disruption-controller",
+];
+
+/** The user kube-scheduler authenticates as (the built-in `system:kube-scheduler` roles name it). */
+export const SCHEDULER_USER = "system:kube-scheduler";
+
+/** Taint of the system-pool node, as AKS sets it on a pool with `onlyCriticalAddonsEnabled`. */
+export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", effect: "NoSchedule" } as const;
+
+/** What each fake node offers the scheduler (allocatable = capacity: no kubelet reserves anything). */
+export const FAKE_NODE_CAPACITY = { cpu: "4", memory: "16Gi", pods: "110" } as const;
+
+/** The fake nodes: names, AKS pool labels, taints. */
+export const FAKE_NODES = {
+  user: { name: "aks-user-00000000", pool: "user", mode: "user", taints: [] },
+  system: { name: "aks-system-00000000", pool: "system", mode: "system", taints: [SYSTEM_POOL_TAINT] },
+} as const;
+
+/** The Node object of a fake node, ready and schedulable, labelled as AKS labels its nodes. */
+export function fakeNodeManifest(node: (typeof FAKE_NODES)[keyof typeof FAKE_NODES]) {
+  return {
+    apiVersion: "v1",
+    kind: "Node",
+    metadata: {
+      name: node.name,
+      labels: {
+        "kubernetes.io/hostname": node.name,
+        "kubernetes.io/os": "linux",
+        "kubernetes.io/arch": "amd64",
+        "kubernetes.azure.com/agentpool": node.pool,
+        "kubernetes.azure.com/mode": node.mode,
+      },
+    },
+    spec: { taints: [...node.taints] },
+  };
+}
+
+function fakeNodeStatus() {
+  const now = new Date().toISOString();
+  return {
+    capacity: FAKE_NODE_CAPACITY,
+    allocatable: FAKE_NODE_CAPACITY,
+    conditions: [
+      {
+        type: "Ready",
+        status: "True",
+        reason: "KubeletReady",
+        message: "fake node (no kubelet)",
+        lastHeartbeatTime: now,
+        lastTransitionTime: now,
+      },
+    ],
+    nodeInfo: { kubeletVersion: "v0.0.0-fake", operatingSystem: "linux", architecture: "amd64" },
+  };
+}
+
+/** Registers the fake nodes (create, then their status through `nodes/status`, as a kubelet does). */
+async function registerFakeNodes(bootstrap: KubeClient): Promise<void> {
+  for (const node of Object.values(FAKE_NODES)) {
+    const manifest = fakeNodeManifest(node);
+    const created = await bootstrap.request("POST", "/api/v1/nodes", { body: manifest });
+    if (created.status >= 300) throw new Error(`fake node ${node.name}: ${created.status} ${created.text}`);
+    const status = await bootstrap.request("PATCH", `/api/v1/nodes/${node.name}/status`, {
+      body: { status: fakeNodeStatus() },
+      contentType: "application/merge-patch+json",
+    });
+    if (status.status >= 300)
+      throw new Error(`fake node ${node.name} status: ${status.status} ${status.text}`);
+    // The TaintNodesByCondition admission plugin taints every new node `not-ready`; the node
+    // lifecycle controller (not run here) would lift it once the kubelet reports Ready.
+    const taints = await bootstrap.request("PATCH", `/api/v1/nodes/${node.name}`, {
+      body: { spec: { taints: [...node.taints] } },
+      contentType: "application/merge-patch+json",
+    });
+    if (taints.status >= 300)
+      throw new Error(`fake node ${node.name} taints: ${taints.status} ${taints.text}`);
+  }
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
@@ -82,6 +186,28 @@ export function tokenFileLine(token: string, user: TokenUser): string {
   return user.groups.length === 0 ? line : `${line},"${user.groups.join(",")}"`;
 }
 
+/** A kubeconfig file for a component authenticating with `token`. */
+function writeKubeconfig(
+  file: string,
+  endpoint: ServerEndpoint,
+  certFile: string,
+  user: string,
+  token: string,
+) {
+  fs.writeFileSync(
+    file,
+    JSON.stringify({
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "e2e", cluster: { server: endpoint.url, "certificate-authority": certFile } }],
+      users: [{ name: user, user: { token } }],
+      contexts: [{ name: "e2e", context: { cluster: "e2e", user } }],
+      "current-context": "e2e",
+    }),
+    { mode: 0o600 },
+  );
+}
+
 function launch(binary: string, args: string[], logFile: string, dir: string): ChildProcess {
   const log = fs.openSync(logFile, "a");
   const child = spawn(binary, args, { detached: true, stdio: ["ignore", log, log] });
@@ -115,7 +241,7 @@ async function waitFor(
 }
 
 async function stopAll(children: ChildProcess[]): Promise<void> {
-  // Reverse start order: controller-manager, apiserver, then etcd.
+  // Reverse start order: scheduler, controller-manager, apiserver, then etcd.
   for (const child of [...children].reverse()) {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -148,7 +274,12 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
     });
     fs.writeFileSync(path.join(dir, "sa.pub"), publicKey);
     fs.writeFileSync(path.join(dir, "sa.key"), privateKey, { mode: 0o600 });
-    const everyone: TokenUser[] = [{ name: "bootstrap", groups: ["system:masters"] }, ...users];
+    const everyone: TokenUser[] = [
+      { name: "bootstrap", groups: ["system:masters"] },
+      // The scheduler's own identity, so admission policies see the requester a real cluster shows.
+      { name: SCHEDULER_USER, groups: ["system:authenticated"] },
+      ...users,
+    ];
     const tokens = new Map(everyone.map((u) => [u.name, crypto.randomBytes(24).toString("hex")]));
     fs.writeFileSync(
       path.join(dir, "tokens.csv"),
@@ -230,27 +361,19 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
     );
 
     let aggregation = false;
+    let controllers = false;
     if (binaries.kubeControllerManager) {
       const kubeconfig = path.join(dir, "controller-manager.kubeconfig");
-      fs.writeFileSync(
-        kubeconfig,
-        JSON.stringify({
-          apiVersion: "v1",
-          kind: "Config",
-          clusters: [{ name: "e2e", cluster: { server: endpoint.url, "certificate-authority": certFile } }],
-          users: [{ name: "bootstrap", user: { token: tokens.get("bootstrap") } }],
-          contexts: [{ name: "e2e", context: { cluster: "e2e", user: "bootstrap" } }],
-          "current-context": "e2e",
-        }),
-        { mode: 0o600 },
-      );
+      writeKubeconfig(kubeconfig, endpoint, certFile, "bootstrap", tokens.get("bootstrap")!);
       const kcmLog = path.join(dir, "kube-controller-manager.log");
       const kcm = launch(
         binaries.kubeControllerManager,
         [
           `--kubeconfig=${kubeconfig}`,
-          // Only what the built-in roles need: aggregate `system:aggregate-to-*` rules into admin/edit/view.
-          "--controllers=clusterrole-aggregation",
+          `--controllers=${CONTROLLERS.join(",")}`,
+          // Each controller acts as its own kube-system service account (token requests), as on
+          // AKS, so admission policies see `system:serviceaccount:kube-system:<controller>`.
+          "--use-service-account-credentials=true",
           "--leader-elect=false",
           "--secure-port=0",
         ],
@@ -269,8 +392,52 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
         () => alive() ?? exited(kcm, "kube-controller-manager", kcmLog),
       );
       aggregation = true;
+      controllers = true;
     }
-    return { endpoint, clients, dir, aggregation, stop };
+
+    let scheduler = false;
+    if (binaries.kubeScheduler) {
+      await registerFakeNodes(bootstrap);
+      const kubeconfig = path.join(dir, "scheduler.kubeconfig");
+      writeKubeconfig(kubeconfig, endpoint, certFile, SCHEDULER_USER, tokens.get(SCHEDULER_USER)!);
+      const schedulerLog = path.join(dir, "kube-scheduler.log");
+      const schedulerProcess = launch(
+        binaries.kubeScheduler,
+        [`--kubeconfig=${kubeconfig}`, "--leader-elect=false", "--secure-port=0"],
+        schedulerLog,
+        dir,
+      );
+      children.push(schedulerProcess);
+      // Ready once it has bound a probe pod (its informers are synced and it can write bindings).
+      await waitFor(
+        "kube-scheduler binding a probe pod",
+        60_000,
+        async () => {
+          const probe = await bootstrap.request(
+            "GET",
+            "/api/v1/namespaces/kube-system/pods/e2e-scheduler-probe",
+          );
+          if (probe.status === 404) {
+            await bootstrap.request("POST", "/api/v1/namespaces/kube-system/pods", {
+              body: {
+                apiVersion: "v1",
+                kind: "Pod",
+                metadata: { name: "e2e-scheduler-probe" },
+                spec: { containers: [{ name: "probe", image: "registry.k8s.io/pause:3.10" }] },
+              },
+            });
+            return false;
+          }
+          return typeof (probe.body?.spec as { nodeName?: string } | undefined)?.nodeName === "string";
+        },
+        () => alive() ?? exited(schedulerProcess, "kube-scheduler", schedulerLog),
+      );
+      await bootstrap.request("DELETE", "/api/v1/namespaces/kube-system/pods/e2e-scheduler-probe", {
+        query: { gracePeriodSeconds: "0" },
+      });
+      scheduler = true;
+    }
+    return { endpoint, clients, dir, aggregation, controllers, scheduler, stop };
   } catch (err) {
     await stop();
     throw err;

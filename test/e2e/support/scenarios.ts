@@ -3,6 +3,7 @@
  * cluster-admin routes), each as one concrete API request by a team-B principal, with the layer
  * that must refuse it on the hardened cluster and the outcome on the default-style baseline.
  */
+import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../components/kubernetes/admission/azure-identity-approved-pair";
 import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../components/kubernetes/admission/azure-identity-scope";
 import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admission/binding-selector";
 import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
@@ -23,6 +24,10 @@ export interface Target {
   /** The attacking principals' clients (no over-granted principal on the standard-mode cluster). */
   developer: KubeClient;
   overprivileged?: KubeClient;
+  /** A team-B principal holding a `*` Role in team B's namespace only (the "namespace owner"). */
+  namespaceOwner?: KubeClient;
+  /** A platform principal (mistakes the platform itself could make, e.g. a wrong client ID). */
+  platform?: KubeClient;
   /** Where MIC/NMI run: the identity namespace (hardened) or `default` (baseline). */
   identityNamespace: string;
 }
@@ -38,6 +43,8 @@ export interface VictimFacts {
   resourceId: string;
   clientId: string;
   attackerNamespace: string;
+  /** The attacker team's own resource group ID (its namespace annotation). */
+  attackerResourceGroupId?: string;
 }
 
 /**
@@ -46,13 +53,14 @@ export interface VictimFacts {
  * the server reports one).
  */
 export type Expectation =
-  | { refusedBy: Exclude<Layer, "admission-policy"> }
+  | { refusedBy: Exclude<Layer, "admission-policy" | "quota"> }
+  | { refusedBy: "quota"; quota: string }
   | { refusedBy: "admission-policy"; policies: string[] }
   | "allowed";
 
 export interface Attempt {
   scenario: string;
-  actor: "developer" | "overprivileged";
+  actor: "developer" | "overprivileged" | "namespace-owner" | "platform";
   attempt: string;
   run(target: Target, facts: VictimFacts): Promise<ApiResponse>;
   hardened: Expectation;
@@ -80,8 +88,13 @@ function identityObject(
   return { apiVersion: `${AAD_POD_IDENTITY_GROUP}/v1`, kind, metadata: { name, namespace }, spec };
 }
 
-function client(target: Target, actor: Attempt["actor"]): KubeClient {
+export function client(target: Target, actor: Attempt["actor"]): KubeClient {
   if (actor === "developer") return target.developer;
+  if (actor === "namespace-owner" || actor === "platform") {
+    const chosen = actor === "platform" ? target.platform : target.namespaceOwner;
+    if (!chosen) throw new Error(`the ${target.label} cluster has no ${actor} client`);
+    return chosen;
+  }
   if (!target.overprivileged) throw new Error(`the ${target.label} cluster has no over-granted principal`);
   return target.overprivileged;
 }
@@ -150,7 +163,13 @@ function s3(actor: Attempt["actor"]): Attempt[] {
           }),
         ),
       hardened:
-        actor === "overprivileged" ? byPolicy(IDENTITY_OBJECTS_POLICY, AZURE_IDENTITY_SCOPE_POLICY) : RBAC,
+        actor === "overprivileged"
+          ? byPolicy(
+              IDENTITY_OBJECTS_POLICY,
+              AZURE_IDENTITY_SCOPE_POLICY,
+              AZURE_IDENTITY_APPROVED_PAIR_POLICY,
+            )
+          : RBAC,
       baseline: "allowed",
     },
     {

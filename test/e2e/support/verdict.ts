@@ -4,10 +4,11 @@
  * - RBAC (authorizer):  `... is forbidden: User "x" cannot create resource "pods" ... in the namespace "y"`
  * - Pod Security Admission: `... is forbidden: violates PodSecurity "restricted:v1.34": ...`
  * - ValidatingAdmissionPolicy: `... ValidatingAdmissionPolicy 'name' with binding 'b' denied request: ...`
+ * - ResourceQuota admission: `... is forbidden: exceeded quota: <name>, requested: ...`
  */
 import type { ApiResponse } from "./client";
 
-export type Layer = "rbac" | "psa" | "admission-policy";
+export type Layer = "rbac" | "psa" | "admission-policy" | "quota";
 
 export type Verdict =
   /** 2xx: the object was created / the request succeeded. */
@@ -17,10 +18,11 @@ export type Verdict =
    * (e.g. exec into a pod that no kubelet runs: "does not have a host assigned").
    */
   | { outcome: "authorized"; status: number; message: string }
-  | { outcome: "refused"; layer: Layer; status: number; message: string; policy?: string };
+  | { outcome: "refused"; layer: Layer; status: number; message: string; policy?: string; quota?: string };
 
 const VAP_DENIAL = /ValidatingAdmissionPolicy '([^']+)' with binding '[^']+' denied request/;
 const RBAC_DENIAL = /forbidden: User "[^"]+" cannot [a-z]+ resource/;
+const QUOTA_DENIAL = /forbidden: exceeded quota: ([^,]+),/;
 
 export function messageOf(res: ApiResponse): string {
   const message = res.body?.message;
@@ -35,6 +37,9 @@ export function verdictOf(res: ApiResponse): Verdict {
   if (res.status === 403 && message.includes("violates PodSecurity")) {
     return { outcome: "refused", layer: "psa", status: res.status, message };
   }
+  const quota = QUOTA_DENIAL.exec(message)?.[1];
+  if (res.status === 403 && quota)
+    return { outcome: "refused", layer: "quota", quota, status: res.status, message };
   if (res.status === 403 && RBAC_DENIAL.test(message))
     return { outcome: "refused", layer: "rbac", status: res.status, message };
   if (res.status === 403 || res.status === 401) {
@@ -50,5 +55,6 @@ export function describeVerdict(v: Verdict): string {
   if (v.outcome === "authorized")
     return `allowed past authz+admission (${v.status}: ${v.message.slice(0, 50)})`;
   if (v.layer === "admission-policy") return `refused by VAP ${v.policy}`;
+  if (v.layer === "quota") return `refused by ResourceQuota ${v.quota}`;
   return v.layer === "psa" ? "refused by PSA (restricted)" : "refused by RBAC";
 }
