@@ -8,8 +8,9 @@
  *   no unknown sentinel anywhere are passed as they are: the proxy could never act on them, and
  *   skipping it makes reads several times cheaper);
  * - the type fast path of `validateResourceOfType` (`__pulumiType`), `isType`/`asType`,
- *   `notApplicable`, `getConfig` (per policy, `enforcementLevel` removed), stack tags, and for stack
- *   policies `parent`/`dependencies` resolved to resource objects;
+ *   `notApplicable`, `getConfig` (per policy, `enforcementLevel` removed), stack tags, the `provider`
+ *   of each resource (resource and stack policies), and for stack policies `parent`/`dependencies`
+ *   resolved to resource objects;
  * - enforcement levels: policy-specific config, then `all`, then the policy's own level, then the
  *   pack default (`mandatory`); `disabled` skips; `remediate` reports as `mandatory` (this pack has
  *   no remediations).
@@ -302,13 +303,13 @@ export async function evaluatePolicies(
     }
     return list;
   };
+  const providerOf = (resource: EvaluatedResource): EvaluatedResource | undefined =>
+    resource.provider ? byUrn.get(resource.provider.split("::").slice(0, 4).join("::")) : undefined;
   for (const resource of resources) {
     const applicable = applicableTo(resource.type);
     if (applicable.length === 0) continue;
     const props = propsOf(resource);
-    const providerResource = resource.provider
-      ? byUrn.get(resource.provider.split("::").slice(0, 4).join("::"))
-      : undefined;
+    const providerResource = providerOf(resource);
     // What every policy gets for this resource; only getConfig differs between policies.
     const base: Omit<ResourceValidationArgs, "getConfig"> = {
       type: resource.type,
@@ -365,6 +366,16 @@ export async function evaluatePolicies(
       const policyResource = policyResources.get(resource.urn)!;
       const parent = resource.parent ? policyResources.get(resource.parent) : undefined;
       if (parent) policyResource.parent = parent;
+      // As the server's getProviderResource: type, props, URN and name of the provider it uses.
+      const provider = providerOf(resource);
+      if (provider) {
+        policyResource.provider = {
+          type: provider.type,
+          props: propsOf(provider),
+          urn: provider.urn,
+          name: provider.name,
+        };
+      }
       policyResource.dependencies = (resource.dependencies ?? [])
         .map((urn) => policyResources.get(urn))
         .filter((d): d is PolicyResource => d !== undefined);

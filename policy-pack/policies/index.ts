@@ -12,6 +12,7 @@ import { roleAssignmentPolicies } from "./azure/role-assignments";
 import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
+import { k8sContentVisibleAtPreview } from "./kubernetes/packaged-content";
 import { podIdentityPolicies } from "./kubernetes/pod-identity";
 import {
   k8sRbacIdentityProtection,
@@ -19,6 +20,7 @@ import {
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
 import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
+import { judgingObjects } from "./lib/by-object";
 import type { PackPolicy } from "./lib/metadata";
 import {
   podIdentityBindingTargetInNamespace,
@@ -35,7 +37,8 @@ export const packName = "aks-hardening";
 /** Level of every policy that does not set its own: violations block `preview` and `up`. */
 export const packEnforcementLevel: EnforcementLevel = "mandatory";
 
-export const policies: PackPolicy[] = [
+/** The policies as written, each judging the resource types it names. */
+const typed: PackPolicy[] = [
   ...clusterPolicies,
   aksNoNodePublicIp,
   aksAuditLogs,
@@ -54,3 +57,9 @@ export const policies: PackPolicy[] = [
   podIdentityResourceInTeamGroup,
   teamNamespaceDefaultDeny,
 ];
+
+/**
+ * Every policy judges Kubernetes objects by what they are, whichever resource type of the Kubernetes
+ * provider delivers them (`lib/by-object.ts`); content no policy can read is refused by its own policy.
+ */
+export const policies: PackPolicy[] = [...typed.map(judgingObjects), k8sContentVisibleAtPreview];
