@@ -24,6 +24,7 @@ import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseli
 import { findBinaries } from "./support/binaries";
 import {
   attackerTeam,
+  overprivilegedUser,
   recordBlueprint,
   STANDARD_MODE_ATTACKER_TEAM,
   STANDARD_MODE_STACK,
@@ -197,13 +198,13 @@ beforeAll(async () => {
   hardened = {
     label: "hardened",
     developer: hardenedCluster.clients[USERS.attackerDeveloper],
-    overprivileged: hardenedCluster.clients[USERS.overprivileged],
+    overprivileged: hardenedCluster.clients[overprivilegedUser(attacker)],
     identityNamespace: config.podIdentity.namespace,
   };
   baseline = {
     label: "baseline",
     developer: baselineCluster.clients[USERS.attackerDeveloper],
-    overprivileged: baselineCluster.clients[USERS.overprivileged],
+    overprivileged: baselineCluster.clients[overprivilegedUser(attacker)],
     identityNamespace: BASELINE_IDENTITY_NAMESPACE,
   };
   standardModeTarget = {
@@ -218,7 +219,7 @@ beforeAll(async () => {
     const platform = cluster.clients[USERS.platformAdmin];
     await applyOrThrow(
       platform,
-      overGrant(facts.attackerNamespace, USERS.overprivileged),
+      overGrant(facts.attackerNamespace, overprivilegedUser(attacker)),
       `${target.label} over-grant`,
     );
   }

@@ -418,10 +418,10 @@ describe("team identities", () => {
 });
 
 describe("cluster guardrails", () => {
-  it("registers eight Deny-bound, fail-closed policies named aks-hardening-*", () => {
+  it("registers nine Deny-bound, fail-closed policies named aks-hardening-*", () => {
     const policies = recordedPolicies(resources);
-    expect(policies).toHaveLength(8);
-    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(8);
+    expect(policies).toHaveLength(9);
+    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(9);
     for (const p of policies) {
       expect(p.name).toMatch(/^aks-hardening-/);
       expect(p.validationActions).toEqual(["Deny"]);

@@ -7,6 +7,7 @@ import { identityObjectsPlatformOnlyPolicy } from "./identity-objects-platform-o
 import { namespacePodSecurityPolicy } from "./namespace-pod-security";
 import { namespaceTrustAnchorsPolicy } from "./namespace-trust-anchors";
 import { podIdentityLabelPolicy } from "./pod-identity-label";
+import { teamRoleBindingSubjectsPolicy } from "./team-rolebinding-subjects";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export * from "./types";
@@ -19,6 +20,7 @@ export * from "./identity-objects-platform-only";
 export * from "./namespace-pod-security";
 export * from "./namespace-trust-anchors";
 export * from "./pod-identity-label";
+export * from "./team-rolebinding-subjects";
 
 /** Every guardrail, in a stable order. */
 export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyDefinition[] {
@@ -31,5 +33,6 @@ export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyD
     namespaceTrustAnchorsPolicy(settings),
     identityNamespaceWorkloadsPolicy(settings),
     clusterAdminBindingPolicy(settings),
+    teamRoleBindingSubjectsPolicy(settings),
   ];
 }
