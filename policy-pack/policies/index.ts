@@ -19,6 +19,7 @@ import {
   k8sRbacPrivilegedBindings,
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
+import { k8sRbacTeamSubjects } from "./kubernetes/team-bindings";
 import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
 import { judgingObjects } from "./lib/by-object";
 import type { PackPolicy } from "./lib/metadata";
@@ -51,6 +52,7 @@ const typed: PackPolicy[] = [
   k8sRbacRoleLeastPrivilege,
   k8sRbacPrivilegedBindings,
   k8sRbacIdentityProtection,
+  k8sRbacTeamSubjects,
   k8sAdmissionPoliciesPresent,
   podIdentitySelectorsNamespaced,
   podIdentityBindingTargetInNamespace,
