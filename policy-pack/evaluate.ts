@@ -29,6 +29,7 @@ import type {
 import { configWithDefaults, schemaProblems } from "./policies/lib/config";
 import { containsUnknown, unknownCheckingProxy, UnknownValueError } from "./policies/lib/policy-runtime";
 import type { Props } from "./policies/lib/judge";
+import type { AppliesTo } from "./policies/lib/by-object";
 import type { PackPolicy, PackStackPolicy } from "./policies/lib/metadata";
 import { packEnforcementLevel, policies as packPolicies } from "./policies";
 
@@ -281,12 +282,21 @@ export async function evaluatePolicies(
   // Resource policies, with each validation indexed by the type it is tagged with (if any).
   const byType = new Map<string, { resolved: ResolvedPolicy; validate: ResourceValidation }[]>();
   const untyped: { resolved: ResolvedPolicy; validate: ResourceValidation }[] = [];
+  // Validations that say which types they apply to (lib/by-object.ts): skipped for the others,
+  // which is what their own `notApplicable` would do, without a thrown error per resource.
+  const filtered: {
+    resolved: ResolvedPolicy;
+    validate: ResourceValidation;
+    appliesTo: (t: string) => boolean;
+  }[] = [];
   for (const r of resolved) {
     if (isStackPolicy(r.policy)) continue;
     const validations = r.policy.validateResource;
     for (const validate of Array.isArray(validations) ? validations : validations ? [validations] : []) {
       const type = typeOfClass(validate);
-      if (!type) untyped.push({ resolved: r, validate });
+      const appliesTo = (validate as AppliesTo).__appliesTo;
+      if (!type && appliesTo) filtered.push({ resolved: r, validate, appliesTo });
+      else if (!type) untyped.push({ resolved: r, validate });
       else byType.set(type, [...(byType.get(type) ?? []), { resolved: r, validate }]);
     }
   }
@@ -296,7 +306,7 @@ export async function evaluatePolicies(
   const applicableTo = (type: string) => {
     let list = applicableByType.get(type);
     if (!list) {
-      list = [...(byType.get(type) ?? []), ...untyped].sort(
+      list = [...(byType.get(type) ?? []), ...untyped, ...filtered.filter((f) => f.appliesTo(type))].sort(
         (a, b) => order.get(a.resolved)! - order.get(b.resolved)!,
       );
       applicableByType.set(type, list);

@@ -175,6 +175,46 @@ describe("patches are judged by what they set", () => {
   });
 });
 
+describe("patches answer for the object they change", () => {
+  const patchOf = (type: string, props: Record<string, unknown>): EvaluatedResource => ({
+    urn: `urn:pulumi:test::p::${type}::p`,
+    type,
+    name: "p",
+    props,
+  });
+  it("refuses patching an AzurePodIdentityException outside the identity namespace, whatever it sets", async () => {
+    const found = await mandatory([
+      patchOf("kubernetes:aadpodidentity.k8s.io/v1:AzurePodIdentityExceptionPatch", {
+        ...exception(TEAM_NS),
+      }),
+    ]);
+    expect(found.map((f) => f.policyName)).toContain("pod-identity-exception-platform-only");
+    const inIdentityNamespace = await mandatory([
+      patchOf("kubernetes:aadpodidentity.k8s.io/v1:AzurePodIdentityExceptionPatch", {
+        ...exception(IDENTITY_NS),
+      }),
+    ]);
+    expect(inIdentityNamespace).toEqual([]);
+  });
+  it("refuses a RoleBinding patch that adds another team's group (subjects are values, not structure)", async () => {
+    const patch = patchOf("kubernetes:rbac.authorization.k8s.io/v1:RoleBindingPatch", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "developers", namespace: TEAM_NS },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: "catalog-group" }],
+    });
+    const config = {
+      "k8s-rbac-team-subjects": {
+        teams: { payments: { groups: ["payments-group"], namespaces: [TEAM_NS] } },
+      },
+    };
+    const found = await mandatory([patch], policies, config);
+    expect(found.map((f) => [f.policyName, f.message])).toEqual([
+      ["k8s-rbac-team-subjects", expect.stringMatching(/Group catalog-group.*patched through/)],
+    ]);
+  });
+});
+
 describe("the effective namespace: explicit, else the provider's, else default", () => {
   const provider = (namespace: unknown): EvaluatedResource => ({
     urn: "urn:pulumi:test::p::pulumi:providers:kubernetes::k8s",

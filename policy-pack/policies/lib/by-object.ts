@@ -6,8 +6,11 @@
  * friends); `judgingObjects` calls each of them once per delivered object whose canonical type it
  * is tagged with, with `type`, `props`, `isType`/`asType` of that object, and reports on the
  * resource that delivers it. A patch is judged by what it sets: a finding counts only if it does not
- * also arise from the patch's bare skeleton (names and structure, no values), so "does not set X" is
- * never blamed on a patch that leaves X as the object's owner wrote it. A stack policy sees every
+ * also arise from the patch's bare structure (names and nesting, no values), so "does not set X" is
+ * never blamed on a patch that leaves X as the object's owner wrote it; findings its identity alone
+ * gives (kind, name, namespace: an exception outside the identity namespace) always count. A
+ * consequence: a Namespace patch that leaves out the PSA enforce label is refused like a Namespace
+ * without one, since "no enforce label" already arises from the identity. A stack policy sees every
  * delivered object as a resource of its canonical type (same URN, so reports land on the resource).
  */
 import type {
@@ -31,12 +34,12 @@ function typeOf(resourceClass: unknown): string | undefined {
  * Deliveries by the props object they were read from (the evaluator shares it between policies),
  * valid only for the same provider props (the effective namespace depends on them).
  */
-const deliveries = new WeakMap<object, { provider?: object; delivery: Delivery | undefined }>();
+const deliveries = new WeakMap<object, { type: string; provider?: object; delivery: Delivery | undefined }>();
 function deliveryOf(args: { type: string; props: Props; provider?: { props: Props } }): Delivery | undefined {
   const cached = deliveries.get(args.props);
-  if (cached && cached.provider === args.provider?.props) return cached.delivery;
+  if (cached && cached.type === args.type && cached.provider === args.provider?.props) return cached.delivery;
   const delivery = deliveredObjects(args);
-  deliveries.set(args.props, { provider: args.provider?.props, delivery });
+  deliveries.set(args.props, { type: args.type, provider: args.provider?.props, delivery });
   return delivery;
 }
 
@@ -48,47 +51,82 @@ export function deliveryNote(resourceType: string, object: DeliveredObject): str
   return ` [${object.kind} ${what} ${where}${resourceType}]`;
 }
 
-/** The patch's skeleton: apiVersion, kind, names and structure, every other value left out. */
-function skeleton(value: unknown, key?: string): unknown {
-  let v: unknown;
-  try {
-    v = value;
-    if (Array.isArray(v)) {
+/**
+ * What the patch would be without the values it sets. `structure`: apiVersion, kind, metadata name
+ * and namespace, every object and list, and the `name` of list entries (so a container keeps its
+ * identity), no other value; `identity`: apiVersion, kind, metadata name and namespace only.
+ */
+function skeleton(props: Props, mode: "structure" | "identity"): Props {
+  const read = <T>(f: () => T): T | undefined => {
+    try {
+      return f();
+    } catch (e) {
+      if (e instanceof UnknownValueError) return undefined;
+      throw e;
+    }
+  };
+  const metadata = read(() => props.metadata as Props | undefined);
+  const top: Props = {
+    apiVersion: read(() => props.apiVersion),
+    kind: read(() => props.kind),
+    metadata: { name: read(() => metadata?.name), namespace: read(() => metadata?.namespace) },
+  };
+  if (mode === "identity") return top;
+  const walk = (value: unknown, inList: boolean): unknown => {
+    if (Array.isArray(value)) {
       const out: unknown[] = [];
-      for (let i = 0; i < v.length; i++) {
-        const item = skeleton(v[i]);
-        if (item !== undefined && typeof item === "object") out.push(item);
+      for (let i = 0; i < value.length; i++) {
+        const item = read(() => value[i] as unknown);
+        if (item !== null && typeof item === "object") out.push(walk(item, true));
       }
       return out;
     }
-    if (v !== null && typeof v === "object") {
-      const out: Record<string, unknown> = {};
-      for (const k of Object.keys(v)) {
-        const item = skeleton((v as Record<string, unknown>)[k], k);
-        if (item !== undefined) out[k] = item;
-      }
-      return out;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value as object)) {
+      const item = read(() => (value as Record<string, unknown>)[key]);
+      if (item !== null && typeof item === "object") out[key] = walk(item, false);
+      else if (inList && key === "name") out[key] = item;
     }
-    return key && ["apiVersion", "kind", "name", "namespace"].includes(key) ? v : undefined;
-  } catch (e) {
-    if (e instanceof UnknownValueError) return undefined;
-    throw e;
+    return out;
+  };
+  for (const key of Object.keys(props)) {
+    if (key === "apiVersion" || key === "kind" || key === "metadata") continue;
+    const value = read(() => props[key] as unknown);
+    if (value !== null && typeof value === "object") top[key] = walk(value, false);
+  }
+  if (metadata) {
+    const labelsAndMore = walk(metadata, false) as Props;
+    top.metadata = { ...labelsAndMore, ...(top.metadata as Props) };
+  }
+  return top;
+}
+
+/** What an inner validation's `notApplicable` throws; built without a stack trace (it is thrown often). */
+class NotApplicableHere extends Error {
+  constructor(reason?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(reason);
+    Error.stackTraceLimit = limit;
   }
 }
 
-class NotApplicableHere extends Error {}
-
 type Finding = { message: string; urn?: string };
+type Result = { findings: Finding[]; unknown?: Error } | undefined;
+type MaybePromise<T> = T | Promise<T>;
 
-/** Runs one validation on one object; returns its findings, or `undefined` if it does not apply. */
-async function runOn(
-  validate: ResourceValidation,
-  args: ResourceValidationArgs,
-  type: string,
-  props: Props,
-): Promise<{ findings: Finding[]; unknown?: Error } | undefined> {
-  const findings: Finding[] = [];
-  const objectArgs: ResourceValidationArgs = {
+function isThenable<T>(value: unknown): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === "function";
+}
+
+/** `f(value)`, synchronously unless `value` is a promise (this pack's validations are synchronous). */
+function after<T, U>(value: MaybePromise<T>, f: (v: T) => MaybePromise<U>): MaybePromise<U> {
+  return isThenable<T>(value) ? value.then(f) : f(value);
+}
+
+/** The arguments a validation gets for one delivered object (built once per object). */
+function argsFor(args: ResourceValidationArgs, type: string, props: Props): ResourceValidationArgs {
+  return {
     ...args,
     type,
     props,
@@ -98,14 +136,38 @@ async function runOn(
       throw new NotApplicableHere(reason);
     },
   };
-  try {
-    await validate(objectArgs, (message, urn) => findings.push({ message, urn }));
-  } catch (e) {
+}
+
+/** Runs one validation on one object; its findings, or `undefined` if it does not apply. */
+function runOn(validate: ResourceValidation, objectArgs: ResourceValidationArgs): MaybePromise<Result> {
+  const findings: Finding[] = [];
+  const caught = (e: unknown): Result => {
     if (e instanceof NotApplicableHere) return findings.length > 0 ? { findings } : undefined;
     if (e instanceof UnknownValueError) return { findings, unknown: e };
     throw e;
+  };
+  try {
+    const done = validate(objectArgs, (message, urn) => findings.push({ message, urn }));
+    return isThenable(done) ? done.then(() => ({ findings }), caught) : { findings };
+  } catch (e) {
+    return caught(e);
   }
-  return { findings };
+}
+
+/**
+ * The findings a patch is answerable for: those its structure alone does not give (values it sets),
+ * plus those its identity alone gives (the object it changes is forbidden there, whatever it sets).
+ */
+function setByPatch(findings: Finding[], structure: Result, identity: Result): Finding[] {
+  const left = (structure?.findings ?? []).map((f) => f.message);
+  const always = new Set((identity?.findings ?? []).map((f) => f.message));
+  return findings.filter((f) => {
+    if (always.has(f.message)) return true;
+    const i = left.indexOf(f.message);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
 }
 
 function wrapResourcePolicy(policy: PackResourcePolicy): PackResourcePolicy {
@@ -114,42 +176,72 @@ function wrapResourcePolicy(policy: PackResourcePolicy): PackResourcePolicy {
     (v): v is ResourceValidation => typeof v === "function",
   );
   const tagged = validations.map((validate) => ({ validate, type: typeOf(validate) }));
-  const judgeObjects: ResourceValidation = async (args, report: ReportViolation) => {
+  const judgeObjects: ResourceValidation = (args, report: ReportViolation) => {
     const delivery = deliveryOf(args);
     // Anything but a Kubernetes object: the validations exactly as the server would run them.
     const targets: { type: string; props: Props; object?: DeliveredObject }[] = delivery
       ? delivery.objects.map((object) => ({ type: object.type, props: object.props, object }))
       : [{ type: args.type, props: args.props }];
-    let applied = false;
-    let unknown: Error | undefined = delivery?.unknown;
+    const steps: {
+      target: (typeof targets)[number];
+      validate: ResourceValidation;
+      objectArgs: ResourceValidationArgs;
+    }[] = [];
     for (const target of targets) {
+      let objectArgs: ResourceValidationArgs | undefined;
       for (const { validate, type } of tagged) {
         if (type !== undefined && type !== target.type) continue;
-        const result = await runOn(validate, args, target.type, target.props);
-        if (!result) continue;
-        applied = true;
-        unknown ??= result.unknown;
-        let findings = result.findings;
-        if (target.object?.how === "patch") {
-          // Judge what the patch sets, not what it leaves to the object's owner.
-          const bare = await runOn(validate, args, target.type, skeleton(target.props) as Props);
-          const left = (bare?.findings ?? []).map((f) => f.message);
-          findings = findings.filter((f) => {
-            const i = left.indexOf(f.message);
-            if (i < 0) return true;
-            left.splice(i, 1);
-            return false;
-          });
-        }
-        const note = target.object ? deliveryNote(args.type, target.object) : "";
-        for (const f of findings) report(`${f.message}${note}`, f.urn);
+        objectArgs ??= argsFor(args, target.type, target.props);
+        steps.push({ target, validate, objectArgs });
       }
     }
-    if (unknown) throw unknown;
-    if (!applied) args.notApplicable(`Policy ${policy.name} does not apply to ${args.type}`);
+    let unknown: Error | undefined = delivery?.unknown;
+    // Steps run in order; synchronously as long as every validation is synchronous. No
+    // `notApplicable` when nothing applied: the server only lists it as information, and throwing it
+    // for most resources of a large stack costs more than the judgement itself.
+    const run = (i: number): MaybePromise<void> => {
+      if (i === steps.length) {
+        if (unknown) throw unknown;
+        return;
+      }
+      const { target, validate, objectArgs } = steps[i];
+      return after(runOn(validate, objectArgs), (result) => {
+        if (!result) return run(i + 1);
+        unknown ??= result.unknown;
+        const judged: MaybePromise<Finding[]> =
+          target.object?.how === "patch"
+            ? // Judge what the patch sets, not what it leaves to the object's owner.
+              after(
+                runOn(validate, argsFor(args, target.type, skeleton(target.props, "structure"))),
+                (structure) =>
+                  after(
+                    runOn(validate, argsFor(args, target.type, skeleton(target.props, "identity"))),
+                    (identity) => setByPatch(result.findings, structure, identity),
+                  ),
+              )
+            : result.findings;
+        return after(judged, (findings) => {
+          const note = target.object ? deliveryNote(args.type, target.object) : "";
+          for (const f of findings) report(`${f.message}${note}`, f.urn);
+          return run(i + 1);
+        });
+      });
+    };
+    return run(0);
   };
+
+  // For the in-process evaluator's type index (the policy server calls every validation anyway):
+  // the resource types this validation can apply to.
+  const kubernetesTyped = tagged.some((t) => t.type?.startsWith("kubernetes:"));
+  const ownTypes = new Set(tagged.map((t) => t.type));
+  const untyped = ownTypes.has(undefined);
+  (judgeObjects as AppliesTo).__appliesTo = (type) =>
+    untyped || ownTypes.has(type) || (kubernetesTyped && type.startsWith("kubernetes:"));
   return { ...policy, validateResource: judgeObjects };
 }
+
+/** A validation that says which resource types it can apply to (see `evaluate.ts`). */
+export type AppliesTo = ResourceValidation & { __appliesTo?: (type: string) => boolean };
 
 /** Stack resources with every Kubernetes resource replaced by the objects it delivers. */
 const stackViews = new WeakMap<PolicyResource[], { resources: PolicyResource[]; unknown?: Error }>();
