@@ -27,7 +27,12 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { configWithDefaults, schemaProblems } from "./policies/lib/config";
-import { containsUnknown, unknownCheckingProxy, UnknownValueError } from "./policies/lib/policy-runtime";
+import {
+  containsUnknown,
+  StacklessError,
+  unknownCheckingProxy,
+  UnknownValueError,
+} from "./policies/lib/policy-runtime";
 import type { Props } from "./policies/lib/judge";
 import type { AppliesTo } from "./policies/lib/by-object";
 import type { PackPolicy, PackStackPolicy } from "./policies/lib/metadata";
@@ -158,19 +163,8 @@ export function resolvePolicyConfig(
   return resolved;
 }
 
-/**
- * Thrown by `notApplicable`, like the server's private NotApplicableError. Thrown for most
- * resources by policies that cover many types, so it is built without a stack trace (which would
- * otherwise dominate the evaluation time).
- */
-class NotApplicable extends Error {
-  constructor(reason?: string) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(reason);
-    Error.stackTraceLimit = limit;
-  }
-}
+/** Thrown by `notApplicable`, like the server's private NotApplicableError (without a stack trace). */
+class NotApplicable extends StacklessError {}
 
 function notApplicable(reason?: string): never {
   throw new NotApplicable(reason);

@@ -23,7 +23,7 @@ import type {
 import type { Props } from "./judge";
 import type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./metadata";
 import { deliveredObjects, DeliveredObject, Delivery } from "./objects";
-import { UnknownValueError } from "./policy-runtime";
+import { StacklessError, UnknownValueError } from "./policy-runtime";
 
 function typeOf(resourceClass: unknown): string | undefined {
   const type = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
@@ -101,15 +101,8 @@ function skeleton(props: Props, mode: "structure" | "identity"): Props {
   return top;
 }
 
-/** What an inner validation's `notApplicable` throws; built without a stack trace (it is thrown often). */
-class NotApplicableHere extends Error {
-  constructor(reason?: string) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(reason);
-    Error.stackTraceLimit = limit;
-  }
-}
+/** What an inner validation's `notApplicable` throws. */
+class NotApplicableHere extends StacklessError {}
 
 type Finding = { message: string; urn?: string };
 type Result = { findings: Finding[]; unknown?: Error } | undefined;
