@@ -8,8 +8,9 @@
  *   no unknown sentinel anywhere are passed as they are: the proxy could never act on them, and
  *   skipping it makes reads several times cheaper);
  * - the type fast path of `validateResourceOfType` (`__pulumiType`), `isType`/`asType`,
- *   `notApplicable`, `getConfig` (per policy, `enforcementLevel` removed), stack tags, and for stack
- *   policies `parent`/`dependencies` resolved to resource objects;
+ *   `notApplicable`, `getConfig` (per policy, `enforcementLevel` removed), stack tags, the `provider`
+ *   of each resource (resource and stack policies), and for stack policies `parent`/`dependencies`
+ *   resolved to resource objects;
  * - enforcement levels: policy-specific config, then `all`, then the policy's own level, then the
  *   pack default (`mandatory`); `disabled` skips; `remediate` reports as `mandatory` (this pack has
  *   no remediations).
@@ -26,8 +27,14 @@ import type {
   StackValidationArgs,
 } from "@pulumi/policy";
 import { configWithDefaults, schemaProblems } from "./policies/lib/config";
-import { containsUnknown, unknownCheckingProxy, UnknownValueError } from "./policies/lib/policy-runtime";
+import {
+  containsUnknown,
+  StacklessError,
+  unknownCheckingProxy,
+  UnknownValueError,
+} from "./policies/lib/policy-runtime";
 import type { Props } from "./policies/lib/judge";
+import type { AppliesTo } from "./policies/lib/by-object";
 import type { PackPolicy, PackStackPolicy } from "./policies/lib/metadata";
 import { packEnforcementLevel, policies as packPolicies } from "./policies";
 
@@ -156,19 +163,8 @@ export function resolvePolicyConfig(
   return resolved;
 }
 
-/**
- * Thrown by `notApplicable`, like the server's private NotApplicableError. Thrown for most
- * resources by policies that cover many types, so it is built without a stack trace (which would
- * otherwise dominate the evaluation time).
- */
-class NotApplicable extends Error {
-  constructor(reason?: string) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    super(reason);
-    Error.stackTraceLimit = limit;
-  }
-}
+/** Thrown by `notApplicable`, like the server's private NotApplicableError (without a stack trace). */
+class NotApplicable extends StacklessError {}
 
 function notApplicable(reason?: string): never {
   throw new NotApplicable(reason);
@@ -280,12 +276,21 @@ export async function evaluatePolicies(
   // Resource policies, with each validation indexed by the type it is tagged with (if any).
   const byType = new Map<string, { resolved: ResolvedPolicy; validate: ResourceValidation }[]>();
   const untyped: { resolved: ResolvedPolicy; validate: ResourceValidation }[] = [];
+  // Validations that say which types they apply to (lib/by-object.ts): skipped for the others,
+  // which is what their own `notApplicable` would do, without a thrown error per resource.
+  const filtered: {
+    resolved: ResolvedPolicy;
+    validate: ResourceValidation;
+    appliesTo: (t: string) => boolean;
+  }[] = [];
   for (const r of resolved) {
     if (isStackPolicy(r.policy)) continue;
     const validations = r.policy.validateResource;
     for (const validate of Array.isArray(validations) ? validations : validations ? [validations] : []) {
       const type = typeOfClass(validate);
-      if (!type) untyped.push({ resolved: r, validate });
+      const appliesTo = (validate as AppliesTo).__appliesTo;
+      if (!type && appliesTo) filtered.push({ resolved: r, validate, appliesTo });
+      else if (!type) untyped.push({ resolved: r, validate });
       else byType.set(type, [...(byType.get(type) ?? []), { resolved: r, validate }]);
     }
   }
@@ -295,20 +300,20 @@ export async function evaluatePolicies(
   const applicableTo = (type: string) => {
     let list = applicableByType.get(type);
     if (!list) {
-      list = [...(byType.get(type) ?? []), ...untyped].sort(
+      list = [...(byType.get(type) ?? []), ...untyped, ...filtered.filter((f) => f.appliesTo(type))].sort(
         (a, b) => order.get(a.resolved)! - order.get(b.resolved)!,
       );
       applicableByType.set(type, list);
     }
     return list;
   };
+  const providerOf = (resource: EvaluatedResource): EvaluatedResource | undefined =>
+    resource.provider ? byUrn.get(resource.provider.split("::").slice(0, 4).join("::")) : undefined;
   for (const resource of resources) {
     const applicable = applicableTo(resource.type);
     if (applicable.length === 0) continue;
     const props = propsOf(resource);
-    const providerResource = resource.provider
-      ? byUrn.get(resource.provider.split("::").slice(0, 4).join("::"))
-      : undefined;
+    const providerResource = providerOf(resource);
     // What every policy gets for this resource; only getConfig differs between policies.
     const base: Omit<ResourceValidationArgs, "getConfig"> = {
       type: resource.type,
@@ -365,6 +370,16 @@ export async function evaluatePolicies(
       const policyResource = policyResources.get(resource.urn)!;
       const parent = resource.parent ? policyResources.get(resource.parent) : undefined;
       if (parent) policyResource.parent = parent;
+      // As the server's getProviderResource: type, props, URN and name of the provider it uses.
+      const provider = providerOf(resource);
+      if (provider) {
+        policyResource.provider = {
+          type: provider.type,
+          props: propsOf(provider),
+          urn: provider.urn,
+          name: provider.name,
+        };
+      }
       policyResource.dependencies = (resource.dependencies ?? [])
         .map((urn) => policyResources.get(urn))
         .filter((d): d is PolicyResource => d !== undefined);

@@ -35,6 +35,7 @@ export function guardrailSettingsFor(args: ResolvedHardeningArgs): GuardrailSett
     identityServiceAccounts: components,
     pinnedImages: components.map((c) => podIdentityImage(c, args.podIdentity.version)),
     privilegedNamespaces: args.privilegedNamespaces,
+    teams: args.teams.map((t) => ({ name: t.name, groupIds: t.developerGroupIds, namespaces: t.namespaces })),
   };
 }
 

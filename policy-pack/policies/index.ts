@@ -13,13 +13,16 @@ import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
 import { placementPolicies } from "./kubernetes/placement";
+import { k8sContentVisibleAtPreview } from "./kubernetes/packaged-content";
 import { podIdentityPolicies } from "./kubernetes/pod-identity";
 import {
   k8sRbacIdentityProtection,
   k8sRbacPrivilegedBindings,
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
+import { k8sRbacTeamSubjects } from "./kubernetes/team-bindings";
 import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
+import { judgingObjects } from "./lib/by-object";
 import type { PackPolicy } from "./lib/metadata";
 import {
   podIdentityBindingTargetInNamespace,
@@ -37,7 +40,8 @@ export const packName = "aks-hardening";
 /** Level of every policy that does not set its own: violations block `preview` and `up`. */
 export const packEnforcementLevel: EnforcementLevel = "mandatory";
 
-export const policies: PackPolicy[] = [
+/** The policies as written, each judging the resource types it names. */
+const typed: PackPolicy[] = [
   ...clusterPolicies,
   aksNoNodePublicIp,
   aksAuditLogs,
@@ -50,6 +54,7 @@ export const policies: PackPolicy[] = [
   k8sRbacRoleLeastPrivilege,
   k8sRbacPrivilegedBindings,
   k8sRbacIdentityProtection,
+  k8sRbacTeamSubjects,
   k8sAdmissionPoliciesPresent,
   podIdentitySelectorsNamespaced,
   podIdentityBindingTargetInNamespace,
@@ -58,3 +63,9 @@ export const policies: PackPolicy[] = [
   ...placementPolicies,
   podIdentityClientIdPairs,
 ];
+
+/**
+ * Every policy judges Kubernetes objects by what they are, whichever resource type of the Kubernetes
+ * provider delivers them (`lib/by-object.ts`); content no policy can read is refused by its own policy.
+ */
+export const policies: PackPolicy[] = [...typed.map(judgingObjects), k8sContentVisibleAtPreview];

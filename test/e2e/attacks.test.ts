@@ -28,6 +28,8 @@ import { bypassAttempts } from "./support/bypasses";
 import { attackMatrix, judge, matrixCounts, type MatrixActor } from "./support/matrix";
 import {
   attackerTeam,
+  namespaceOwnerUser,
+  overprivilegedUser,
   recordBlueprint,
   STANDARD_MODE_ATTACKER_TEAM,
   STANDARD_MODE_STACK,
@@ -237,17 +239,17 @@ beforeAll(async () => {
   hardened = {
     label: "hardened",
     developer: hardenedCluster.clients[USERS.attackerDeveloper],
-    overprivileged: hardenedCluster.clients[USERS.overprivileged],
+    overprivileged: hardenedCluster.clients[overprivilegedUser(attacker)],
     identityNamespace: config.podIdentity.namespace,
-    namespaceOwner: hardenedCluster.clients[USERS.namespaceOwner],
+    namespaceOwner: hardenedCluster.clients[namespaceOwnerUser(attacker)],
     platform: hardenedCluster.clients[USERS.platformAdmin],
   };
   baseline = {
     label: "baseline",
     developer: baselineCluster.clients[USERS.attackerDeveloper],
-    overprivileged: baselineCluster.clients[USERS.overprivileged],
+    overprivileged: baselineCluster.clients[overprivilegedUser(attacker)],
     identityNamespace: BASELINE_IDENTITY_NAMESPACE,
-    namespaceOwner: baselineCluster.clients[USERS.namespaceOwner],
+    namespaceOwner: baselineCluster.clients[namespaceOwnerUser(attacker)],
     platform: baselineCluster.clients[USERS.platformAdmin],
   };
   standardModeTarget = {
@@ -262,12 +264,12 @@ beforeAll(async () => {
     const platform = cluster.clients[USERS.platformAdmin];
     await applyOrThrow(
       platform,
-      overGrant(facts.attackerNamespace, USERS.overprivileged),
+      overGrant(facts.attackerNamespace, overprivilegedUser(attacker)),
       `${target.label} over-grant`,
     );
     await applyOrThrow(
       platform,
-      namespaceOwnerGrant(facts.attackerNamespace, USERS.namespaceOwner),
+      namespaceOwnerGrant(facts.attackerNamespace, namespaceOwnerUser(attacker)),
       `${target.label} namespace-owner grant`,
     );
   }
@@ -628,8 +630,14 @@ describe("attack matrix: every discovered resource, subresource and verb, per ac
         groups: attacker.developerGroupIds,
         kind: "developer",
       },
-      { label: "team-B ns admin", user: USERS.overprivileged, groups: [], kind: "over-granted" },
-      { label: "team-B ns owner (*)", user: USERS.namespaceOwner, groups: [], kind: "over-granted" },
+      ...[
+        { label: "team-B ns admin", user: overprivilegedUser(attacker) },
+        { label: "team-B ns owner (*)", user: namespaceOwnerUser(attacker) },
+      ].map((actor) => ({
+        ...actor,
+        groups: ["system:serviceaccounts", `system:serviceaccounts:${attacker.namespaces[0]}`],
+        kind: "over-granted" as const,
+      })),
     ];
     const matrix = await attackMatrix(clusters[0].clients.bootstrap, actors, {
       own: facts.attackerNamespace,

@@ -12,6 +12,7 @@ import { podIdentityLabelPolicy } from "./pod-identity-label";
 import { podPlacementPolicy } from "./pod-placement";
 import { serviceExternalIpsPolicy } from "./service-external-ips";
 import { statusWritersPolicy } from "./status-writers";
+import { teamRoleBindingSubjectsPolicy } from "./team-rolebinding-subjects";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export * from "./types";
@@ -29,6 +30,7 @@ export * from "./pod-binding";
 export * from "./pod-placement";
 export * from "./service-external-ips";
 export * from "./status-writers";
+export * from "./team-rolebinding-subjects";
 
 /** Every guardrail, in a stable order. */
 export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyDefinition[] {
@@ -46,5 +48,6 @@ export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyD
     podBindingPolicy(settings),
     statusWritersPolicy(settings),
     serviceExternalIpsPolicy(settings),
+    teamRoleBindingSubjectsPolicy(settings),
   ];
 }

@@ -69,4 +69,6 @@ export interface GuardrailSettings {
   pinnedImages: string[];
   /** Namespaces that may be PSA `privileged` or unlabelled. */
   privilegedNamespaces: string[];
+  /** Each team's developer groups and namespaces (the only subjects its RoleBindings may name). Default: none. */
+  teams?: { name: string; groupIds: string[]; namespaces: string[] }[];
 }

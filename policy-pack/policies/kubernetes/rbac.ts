@@ -15,7 +15,7 @@ import { Judge, judged, Props } from "../lib/judge";
 import { identityNamespaceProperty, POD_IDENTITY_GROUP } from "../lib/kubernetes";
 import { PackResourcePolicy, PackStackPolicy, tags } from "../lib/metadata";
 
-const platformSubjectsProperties: PolicyConfigSchema["properties"] = {
+export const platformSubjectsProperties: PolicyConfigSchema["properties"] = {
   platformGroups: {
     type: "array",
     items: { type: "string" },

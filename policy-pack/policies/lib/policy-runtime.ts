@@ -44,3 +44,16 @@ export function containsUnknown(value: unknown): boolean {
   for (const key in value) if (containsUnknown((value as Record<string, unknown>)[key])) return true;
   return false;
 }
+
+/**
+ * An error built without a stack trace, for the "not applicable" signals thrown for most resources
+ * of a large stack (capturing a trace each time would dominate the evaluation time).
+ */
+export class StacklessError extends Error {
+  constructor(message?: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}

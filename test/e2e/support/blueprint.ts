@@ -84,13 +84,24 @@ export const USERS = {
   platformAdmin: "platform-admin",
   victimDeveloper: "victim-developer",
   attackerDeveloper: "attacker-developer",
-  /** A team-B principal someone granted far too much in team B's namespace. */
-  overprivileged: "attacker-namespace-admin",
-  /** A team-B principal holding a `*` Role in team B's namespace only ("namespace owner"). */
-  namespaceOwner: "attacker-namespace-owner",
   /** On the standard-mode cluster: a developer of one team, attacking MIC. */
   standardModeDeveloper: "standard-mode-team-developer",
 } as const;
+
+/**
+ * A team-B service account (its CI, say) that someone granted far too much in team B's namespace.
+ * A service account of the team's own namespace, because RoleBindings in a team namespace may name
+ * only the team's groups, its own service accounts and the platform
+ * (`aks-hardening-team-rolebinding-subjects`); a static token stands in for its projected token.
+ */
+export function overprivilegedUser(attacker: TeamConfig): string {
+  return `system:serviceaccount:${attacker.namespaces[0]}:overgranted-ci`;
+}
+
+/** A team-B service account holding a `*` Role in team B's namespace only ("namespace owner"). */
+export function namespaceOwnerUser(attacker: TeamConfig): string {
+  return `system:serviceaccount:${attacker.namespaces[0]}:namespace-owner`;
+}
 
 /** A member of the stack's first platform group. */
 function platformAdmin(config: BlueprintConfig): TokenUser {
@@ -103,9 +114,11 @@ export function tokenUsers(config: BlueprintConfig, victim: TeamConfig, attacker
     platformAdmin(config),
     { name: USERS.victimDeveloper, groups: victim.developerGroupIds },
     { name: USERS.attackerDeveloper, groups: attacker.developerGroupIds },
-    // No team group at all: its rights come only from the RoleBindings the scenario creates.
-    { name: USERS.overprivileged, groups: [] },
-    { name: USERS.namespaceOwner, groups: [] },
+    // No team group: its rights come only from the RoleBindings the scenario creates.
+    ...[overprivilegedUser(attacker), namespaceOwnerUser(attacker)].map((name) => ({
+      name,
+      groups: ["system:serviceaccounts", `system:serviceaccounts:${attacker.namespaces[0]}`],
+    })),
   ];
 }
 

@@ -8,6 +8,7 @@ import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../components/kubernetes/admi
 import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admission/binding-selector";
 import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
 import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
+import { TEAM_ROLEBINDING_SUBJECTS_POLICY } from "../../../components/kubernetes/admission/team-rolebinding-subjects";
 import {
   AAD_POD_IDENTITY_GROUP,
   MIC_NAME,
@@ -68,6 +69,27 @@ export interface Attempt {
   /** Why the baseline refuses too, when it does (shown in the table). */
   baselineNote?: string;
 }
+
+/**
+ * A team namespace opened to another team: `edit` (create pods, read secrets, use the namespace's
+ * service accounts and so its Azure identity) granted to the victim team's service account. RBAC
+ * lets a namespace admin bind any role it holds; only the admission policy refuses the subject.
+ */
+const CROSS_TEAM_GRANT: Attempt = {
+  scenario: "cross-team",
+  actor: "overprivileged",
+  attempt: "RoleBinding in own namespace granting edit to another team's service account",
+  run: (t, f) =>
+    client(t, "overprivileged").create({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: "cross-team-edit", namespace: f.attackerNamespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "edit" },
+      subjects: [{ kind: "ServiceAccount", name: "default", namespace: f.victimNamespace }],
+    } as Manifest),
+  hardened: { refusedBy: "admission-policy", policies: [TEAM_ROLEBINDING_SUBJECTS_POLICY] },
+  baseline: "allowed",
+};
 
 /**
  * The exec / port-forward target. The baseline has this MIC pod in `default`; on the hardened
@@ -392,6 +414,7 @@ export function attempts(): Attempt[] {
     s2("overprivileged", "attacker"),
     ...s3("overprivileged"),
     s6Exception("overprivileged", "attacker"),
+    CROSS_TEAM_GRANT,
   ];
   return [...developer, ...overprivileged];
 }
