@@ -18,7 +18,6 @@ import {
   k8sRbacPrivilegedBindings,
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
-import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
 import type { PackPolicy } from "./lib/metadata";
 import {
   podIdentityBindingTargetInNamespace,
@@ -26,6 +25,7 @@ import {
   podIdentitySelectorsNamespaced,
 } from "./stack/identity-isolation";
 import { teamNamespaceDefaultDeny } from "./stack/network";
+import { k8sWorkloadPodSecurity } from "./stack/pod-security";
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
 
