@@ -24,6 +24,7 @@ import {
   podIdentityResourceInTeamGroup,
   podIdentitySelectorsNamespaced,
 } from "./stack/identity-isolation";
+import { identityClientIdConsistency } from "./stack/identity-consistency";
 import { teamNamespaceDefaultDeny } from "./stack/network";
 import { k8sWorkloadPodSecurity } from "./stack/pod-security";
 
@@ -53,4 +54,5 @@ export const policies: PackPolicy[] = [
   podIdentityBindingTargetInNamespace,
   podIdentityResourceInTeamGroup,
   teamNamespaceDefaultDeny,
+  identityClientIdConsistency,
 ];
