@@ -11,6 +11,7 @@ import { aksNoNodePublicIp } from "./azure/node-pools";
 import { roleAssignmentPolicies } from "./azure/role-assignments";
 import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
+import { k8sRbacIdentityRolesPlatformOnly } from "./kubernetes/identity-roles";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
 import { podIdentityPolicies } from "./kubernetes/pod-identity";
 import {
@@ -49,6 +50,7 @@ export const policies: PackPolicy[] = [
   k8sRbacRoleLeastPrivilege,
   k8sRbacPrivilegedBindings,
   k8sRbacIdentityProtection,
+  k8sRbacIdentityRolesPlatformOnly,
   k8sAdmissionPoliciesPresent,
   podIdentitySelectorsNamespaced,
   podIdentityBindingTargetInNamespace,
