@@ -89,6 +89,9 @@ function nmi(): Props {
                 "--operation-mode=standard",
                 "--forceNamespaced=true",
                 "--MICNamespace=aad-pod-identity",
+                "--metadata-header-required=true",
+                "--block-instance-metadata=true",
+                "--enable-conntrack-deletion=true",
                 "--allow-network-plugin-kubenet=false",
               ],
               securityContext: {
