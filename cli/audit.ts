@@ -2,13 +2,15 @@
  * `npm run audit -- <file> [--format table|json|sarif] [--policy-config file] [--report file.md]`
  *
  * Judges a file real Pulumi produced (`pulumi stack export`, `pulumi preview --json`) or a plan
- * file (`npm run plan -- --out`) with the policy pack, without credentials or a Pulumi CLI.
+ * file (`npm run plan -- --out`) with the policy pack, without credentials or a Pulumi CLI. The
+ * pack's settings default to `policy-pack/config/<stack>.json` for the stack named in the URNs.
  */
 import { existsSync } from "fs";
 import * as path from "path";
 import { InputError } from "./exit-codes";
 import { readAuditInput } from "./input-file";
 import { judge, parseFormat } from "./judge";
+import { choosePolicyConfig } from "./default-policy-config";
 import { parseCliArgs, runCli, SHARED_OPTIONS } from "./run-cli";
 
 const USAGE =
@@ -49,13 +51,16 @@ async function main(): Promise<number> {
   source.sourceFile =
     stackFile && existsSync(stackFile) ? stackFile.split(path.sep).join("/") : "Pulumi.yaml";
 
+  // The stack's own pack settings, as `plan` picks them: without them the platform group itself
+  // would be reported as a violation.
+  const policyConfig = choosePolicyConfig(values["policy-config"], source.stack);
   return judge(resources, {
     format,
-    policyConfigFile: values["policy-config"],
+    policyConfigFile: policyConfig.file,
     reportFile: values.report,
     subject: `audit of ${file} (${KIND_LABEL[source.kind]})`,
     source,
-    notes: [],
+    notes: policyConfig.note ? [policyConfig.note] : [],
   });
 }
 

@@ -50,6 +50,8 @@ export async function judge(resources: PlannedResource[], options: JudgeOptions)
   const shape = graphShape(resources);
 
   if (options.format === "sarif") {
+    // stdout is the SARIF document alone; what the user must still know goes to stderr.
+    for (const n of options.notes) process.stderr.write(`note: ${n}\n`);
     const artifactUri = options.source.sourceFile ?? "Pulumi.yaml";
     process.stdout.write(
       `${JSON.stringify(toSarif(violations, policies, { artifactUri, toolVersion: packageVersion() }), null, 2)}\n`,

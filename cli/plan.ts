@@ -6,12 +6,13 @@
  * resource, judges them with the policy pack in-process, and prints what a preview would create.
  * The pack's settings default to `policy-pack/config/<stack>.json` when that file exists.
  */
-import { existsSync, writeFileSync } from "fs";
+import { writeFileSync } from "fs";
 import * as path from "path";
 import { PROJECT } from "../infra/config/project";
 import { InputError } from "./exit-codes";
 import { judge, parseFormat } from "./judge";
 import { identifyStack } from "./resources";
+import { choosePolicyConfig } from "./default-policy-config";
 import { parseCliArgs, runCli, SHARED_OPTIONS } from "./run-cli";
 import { toStackExport } from "./stack-export";
 import { loadStackFile, resolveStacksDir } from "./stack-file";
@@ -39,7 +40,6 @@ async function main(): Promise<number> {
   }
   if (!values.stack) throw new InputError(`--stack is required\n${USAGE}`);
   const format = parseFormat(values.format);
-  const repoRoot = path.resolve(__dirname, "..");
   const stacksDir = resolveStacksDir(values["stacks-dir"]);
   const stack = loadStackFile(stacksDir, values.stack);
 
@@ -64,15 +64,12 @@ async function main(): Promise<number> {
     notes.push(`plan written to ${values.out} (pulumi stack export format, secrets withheld)`);
   }
   // The pack's settings for this stack (platform groups...), as CI passes --policy-pack-config.
-  const stackPolicyConfig = path.join(repoRoot, "policy-pack", "config", `${stack.stack}.json`);
-  const policyConfigFile =
-    values["policy-config"] ??
-    (existsSync(stackPolicyConfig) ? path.relative(process.cwd(), stackPolicyConfig) : undefined);
-  if (policyConfigFile && !values["policy-config"]) notes.push(`policy config: ${policyConfigFile}`);
+  const policyConfig = choosePolicyConfig(values["policy-config"], stack.stack);
+  if (policyConfig.note) notes.push(policyConfig.note);
   const relativeStackFile = path.relative(process.cwd(), stack.file).split(path.sep).join("/");
   return judge(resources, {
     format,
-    policyConfigFile,
+    policyConfigFile: policyConfig.file,
     reportFile: values.report,
     subject: `plan of stack ${stack.stack}`,
     source: { kind: "plan", ...identifyStack(resources), sourceFile: relativeStackFile },

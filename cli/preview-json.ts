@@ -54,5 +54,31 @@ export function fromPreviewJson(doc: Record<string, unknown>, file: string): Pla
       inputs: revealOrUnknown(state.inputs ?? {}) as Record<string, unknown>,
     });
   });
+  requireEveryResource(doc, new Set(steps.map((s) => (s as { urn: string }).urn)).size, file);
   return [...byUrn.values()];
+}
+
+/**
+ * Without `--show-sames`, `pulumi preview --json` lists only the resources that change (plus the
+ * stack), while `changeSummary` still counts every resource by operation. Judging the steps alone
+ * would pass an up-to-date stack whatever it holds, so a digest that omits resources is refused.
+ */
+function requireEveryResource(doc: Record<string, unknown>, listed: number, file: string): void {
+  const summary = doc.changeSummary;
+  if (summary === undefined || summary === null) return;
+  if (typeof summary !== "object" || Array.isArray(summary)) {
+    throw new InputError(`${file}: "changeSummary" must be an object of operation -> count`);
+  }
+  let counted = 0;
+  for (const [op, n] of Object.entries(summary)) {
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 0) {
+      throw new InputError(`${file}: changeSummary.${op} must be a count, got ${JSON.stringify(n)}`);
+    }
+    counted += n;
+  }
+  if (counted > listed) {
+    throw new InputError(
+      `${file}: preview --json omits unchanged resources (changeSummary counts ${counted}, steps list ${listed}): rerun with --show-sames, or audit \`pulumi stack export\``,
+    );
+  }
 }

@@ -26,19 +26,28 @@ export function parseCliArgs<T extends ParseArgsConfig>(
   }
 }
 
+/** Resolves once everything written to `stream` so far has been handed to the OS. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  // Writes are flushed in order, so the callback of an empty write runs after all earlier ones.
+  return new Promise((resolve) => stream.write("", () => resolve()));
+}
+
 export function runCli(main: () => Promise<number>): void {
-  const finish = (code: number) => {
+  const finish = async (code: number) => {
     process.exitCode = code;
-    // The Pulumi runtime can leave handles open; end once stdout has been flushed.
+    // A pipe to a slow reader (CI piping SARIF) can hold megabytes not yet written: exiting before
+    // they drain would cut the output with a normal status.
+    await Promise.all([drained(process.stdout), drained(process.stderr)]);
+    // The Pulumi runtime can leave handles open; once the output is out, nothing else matters.
     setTimeout(() => process.exit(code), 50).unref();
   };
-  main().then(finish, (err: unknown) => {
+  void main().then(finish, (err: unknown) => {
     if (err instanceof InputError) {
       process.stderr.write(`error: ${err.message}\n`);
-      finish(EXIT_BAD_INPUT);
+      return finish(EXIT_BAD_INPUT);
     } else {
       process.stderr.write(`internal error: ${err instanceof Error ? err.message : String(err)}\n`);
-      finish(EXIT_INTERNAL_ERROR);
+      return finish(EXIT_INTERNAL_ERROR);
     }
   });
 }

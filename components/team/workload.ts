@@ -24,6 +24,7 @@ import {
 import type { TeamContractIdentity } from "./contract";
 import { ProblemList } from "./errors";
 import { imageProblem } from "./images";
+import { checkRestrictedPodSpec } from "./pod-security";
 import type { TeamWorkloadArgs, WorkloadProbe } from "./workload-args";
 
 /** Defaults of `TeamWorkloadArgs`, in one place so docs and code cannot drift. */
@@ -325,6 +326,15 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
     volumes: volumes.map((v) => ({ name: v.name, emptyDir: {} })),
   };
 
+  // What every team namespace enforces, checked on the rendered template: a violation here would be
+  // a defect of this component (or a value that slipped past the checks above), refused before any
+  // resource is registered rather than by PSA when the first pod is created.
+  const template = { metadata: { labels: { ...labels, ...identityLabels } }, spec: podSpec };
+  for (const v of checkRestrictedPodSpec(template.spec, template.metadata)) {
+    problems.add(`pod template ${v.path}`, undefined, `${v.check}: ${v.detail}`);
+  }
+  problems.throwIfAny(`pod template of TeamWorkload "${name}" (Pod Security restricted)`);
+
   return {
     namespace,
     identity,
@@ -334,7 +344,7 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
       spec: {
         replicas,
         selector: { matchLabels: selector },
-        template: { metadata: { labels: { ...labels, ...identityLabels } }, spec: podSpec },
+        template,
       },
     },
     podDisruptionBudget: { metadata, spec: { maxUnavailable: 1, selector: { matchLabels: selector } } },

@@ -11,6 +11,7 @@ import { aksNoNodePublicIp } from "./azure/node-pools";
 import { roleAssignmentPolicies } from "./azure/role-assignments";
 import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
+import { k8sRbacIdentityRolesPlatformOnly } from "./kubernetes/identity-roles";
 import { k8sNamespacePodSecurity } from "./kubernetes/namespaces";
 import { placementPolicies } from "./kubernetes/placement";
 import { k8sContentVisibleAtPreview } from "./kubernetes/packaged-content";
@@ -21,7 +22,6 @@ import {
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
 import { k8sRbacTeamSubjects } from "./kubernetes/team-bindings";
-import { k8sWorkloadPodSecurity } from "./kubernetes/workloads";
 import { judgingObjects } from "./lib/by-object";
 import type { PackPolicy } from "./lib/metadata";
 import {
@@ -30,7 +30,9 @@ import {
   podIdentitySelectorsNamespaced,
 } from "./stack/identity-isolation";
 import { podIdentityClientIdPairs } from "./stack/identity-pairs";
+import { identityClientIdConsistency } from "./stack/identity-consistency";
 import { teamNamespaceDefaultDeny } from "./stack/network";
+import { k8sWorkloadPodSecurity } from "./stack/pod-security";
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
 
@@ -55,6 +57,7 @@ const typed: PackPolicy[] = [
   k8sRbacPrivilegedBindings,
   k8sRbacIdentityProtection,
   k8sRbacTeamSubjects,
+  k8sRbacIdentityRolesPlatformOnly,
   k8sAdmissionPoliciesPresent,
   podIdentitySelectorsNamespaced,
   podIdentityBindingTargetInNamespace,
@@ -62,6 +65,7 @@ const typed: PackPolicy[] = [
   teamNamespaceDefaultDeny,
   ...placementPolicies,
   podIdentityClientIdPairs,
+  identityClientIdConsistency,
 ];
 
 /**

@@ -3,8 +3,8 @@
  * started at once in `beforeAll` because each process pays the SDK's start-up. One compliant stack
  * (dev), then the same stack with one insecure setting; real-format fixtures; each kind of bad input.
  */
-import { execFile } from "child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { execFile, spawn } from "child_process";
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import * as path from "path";
 import { sarifValidator } from "./sarif-schema";
@@ -19,23 +19,83 @@ interface Run {
   stderr: string;
 }
 
-/** Runs `npm run <script> -- args` the way package.json defines it, without npm's own start-up. */
-function run(script: "plan" | "audit", args: string[]): Promise<Run> {
+/** The argv of `npm run <script> -- args` as package.json defines it, without npm's own start-up. */
+function scriptArgv(script: "plan" | "audit", args: string[]): string[] {
   const pkg = JSON.parse(readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
     scripts: Record<string, string>;
   };
   const [command, ...base] = pkg.scripts[script].split(" ");
   if (command !== "node") throw new Error(`unexpected ${script} command: ${pkg.scripts[script]}`);
+  return [...base, ...args];
+}
+
+/** Runs `npm run <script> -- args` the way package.json defines it. */
+function run(script: "plan" | "audit", args: string[]): Promise<Run> {
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [...base, ...args],
+      scriptArgv(script, args),
       { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => {
         resolve({ code: err ? ((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
       },
     );
   });
+}
+
+/** Runs the audit with stdout written straight to a file (synchronous writes: nothing can be lost). */
+function auditToFile(args: string[], out: string): Promise<number> {
+  const fd = openSync(out, "w");
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, scriptArgv("audit", args), {
+      cwd: ROOT,
+      stdio: ["ignore", fd, "ignore"],
+    });
+    child.on("exit", (code) => {
+      closeSync(fd);
+      resolve(code ?? -1);
+    });
+  });
+}
+
+/**
+ * Runs the audit with stdout read by a slow consumer: one buffer, then 20 ms before the next, so
+ * the last megabytes are still in the pipe when the program has finished. (A `readable` listener,
+ * not a paused stream: on exit Node resumes unlistened stdio streams and drops what they hold.)
+ */
+function auditThroughSlowReader(args: string[]): Promise<{ code: number; bytes: Buffer }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, scriptArgv("audit", args), {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    const chunks: Buffer[] = [];
+    let waiting = false;
+    const pull = () => {
+      if (waiting) return;
+      waiting = true;
+      setTimeout(() => {
+        waiting = false;
+        const chunk = child.stdout.read() as Buffer | null;
+        if (chunk) {
+          chunks.push(chunk);
+          pull();
+        }
+      }, 20);
+    };
+    child.stdout.on("readable", pull);
+    child.on("close", (code) => resolve({ code: code ?? -1, bytes: Buffer.concat(chunks) }));
+  });
+}
+
+/** A stack export with `copies` kubenet clusters: a SARIF of several megabytes. */
+function largeExport(file: string, copies: number): void {
+  const doc = JSON.parse(readFileSync(path.join(FIXTURES, "stack-export.json"), "utf8"));
+  const resources = doc.deployment.resources as { urn: string; type: string }[];
+  const cluster = resources.find((r) => r.type === "azure-native:containerservice:ManagedCluster");
+  if (!cluster) throw new Error("stack-export.json no longer has a ManagedCluster");
+  for (let i = 0; i < copies; i++) resources.push({ ...cluster, urn: `${cluster.urn}-${i}` });
+  writeFileSync(file, JSON.stringify(doc));
 }
 
 /** A stacks directory holding a copy of dev with one line changed. */
@@ -51,6 +111,9 @@ function mutatedDev(dir: string, from: RegExp, to: string): string {
 const planFile = path.join(tmp, "dev-plan.json");
 const reportFile = path.join(tmp, "dev-report.md");
 const results: Record<string, Run> = {};
+const largeSarifFile = path.join(tmp, "large.sarif");
+let slowSarif: { code: number; bytes: Buffer };
+let fileSarifCode: number;
 
 beforeAll(async () => {
   const truncated = path.join(tmp, "truncated.json");
@@ -58,6 +121,15 @@ beforeAll(async () => {
   const insecure = mutatedDev("insecure", /defender: true/, "defender: false");
   const invalid = mutatedDev("invalid", /tier: \w+/, "tier: Gold");
   copyFileSync(path.join(FIXTURES, "preview.json"), path.join(tmp, "preview.json"));
+  // An up-to-date stack previewed without --show-sames: only the stack is listed.
+  const preview = JSON.parse(readFileSync(path.join(FIXTURES, "preview.json"), "utf8"));
+  const withoutSames = path.join(tmp, "preview-without-sames.json");
+  writeFileSync(
+    withoutSames,
+    JSON.stringify({ ...preview, steps: preview.steps.slice(0, 1), changeSummary: { same: 40 } }),
+  );
+  const large = path.join(tmp, "large-export.json");
+  largeExport(large, 150);
   const jobs: Record<string, () => Promise<Run>> = {
     dev: () => run("plan", ["--stack", "dev", "--out", planFile, "--report", reportFile]),
     insecure: () => run("plan", ["--stack", "dev", "--stacks-dir", insecure]),
@@ -67,15 +139,18 @@ beforeAll(async () => {
     previewFixture: () => run("audit", [path.join(tmp, "preview.json"), "--format", "json"]),
     truncated: () => run("audit", [truncated]),
     badFormat: () => run("audit", [path.join(FIXTURES, "preview.json"), "--format", "xml"]),
+    previewWithoutSames: () => run("audit", [withoutSames]),
   };
   await Promise.all(Object.entries(jobs).map(async ([name, job]) => (results[name] = await job())));
   // The plan file feeds the second audit, so it runs after the plan.
-  results.auditPlan = await run("audit", [
-    planFile,
-    "--format",
-    "sarif",
-    "--policy-config",
-    "policy-pack/config/dev.json",
+  // The plan file feeds the audits, so they run after the plan; without --policy-config the audit
+  // must find the dev stack's own pack config.
+  const sarifArgs = [large, "--format", "sarif"];
+  [results.auditPlan, results.auditPlanTable, slowSarif, fileSarifCode] = await Promise.all([
+    run("audit", [planFile, "--format", "sarif"]),
+    run("audit", [planFile]),
+    auditThroughSlowReader(sarifArgs),
+    auditToFile(sarifArgs, largeSarifFile),
   ]);
 }, 240_000);
 
@@ -149,8 +224,34 @@ describe("npm run audit", () => {
     expect(names.some((n: string) => n.endsWith(":old-owner"))).toBe(false);
   });
 
+  it("audits its own plan file with the stack's pack config by default, and says which file it used", () => {
+    const r = results.auditPlanTable;
+    expect(r.stdout).toContain("note: policy config: policy-pack/config/dev.json (stack dev;");
+    expect(r.stdout).toMatch(/Policy violations: (none|\d+ \(0 mandatory\))/);
+    expect(r.code).toBe(0);
+  });
+
+  it("a preview --json without --show-sames exits 2: judging the changed steps alone would pass anything", () => {
+    const r = results.previewWithoutSames;
+    expect(r.stderr).toMatch(
+      /preview --json omits unchanged resources \(changeSummary counts 40, steps list 1\): rerun with --show-sames, or audit `pulumi stack export`/,
+    );
+    expect(r.code).toBe(2);
+    expectNoStackTrace(r);
+  });
+
+  it("a multi-megabyte SARIF read by a slow consumer arrives whole, byte for byte", () => {
+    const expected = readFileSync(largeSarifFile);
+    expect(expected.length).toBeGreaterThan(1024 * 1024);
+    expect(fileSarifCode).toBe(1);
+    expect(slowSarif.code).toBe(1);
+    expect(slowSarif.bytes.length).toBe(expected.length);
+    expect(slowSarif.bytes.equals(expected)).toBe(true);
+  });
+
   it("audits its own plan file as SARIF 2.1.0 that validates against the schema", () => {
     const r = results.auditPlan;
+    expect(r.stderr).toContain("note: policy config: policy-pack/config/dev.json");
     expect(r.code).toBe(0);
     const sarif = JSON.parse(r.stdout);
     expect(sarifValidator()(sarif)).toEqual([]);

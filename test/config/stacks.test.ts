@@ -12,7 +12,7 @@ import { configWithDefaults } from "../../policy-pack/policies/lib/config";
 import type { PackResourcePolicy, PackStackPolicy } from "../../policy-pack/policies/lib/metadata";
 import { k8sNamespacePodSecurity } from "../../policy-pack/policies/kubernetes/namespaces";
 import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/rbac";
-import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/kubernetes/workloads";
+import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/pod-security";
 import { problemsOf } from "./fixtures";
 
 const stackPath = (stack: string) => join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`);

@@ -6,7 +6,7 @@
  */
 import { evaluatePolicies, EvaluatedResource } from "../../policy-pack/evaluate";
 import { policies } from "../../policy-pack/policies";
-import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/kubernetes/workloads";
+import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/pod-security";
 import { podIdentityExceptionPlatformOnly } from "../../policy-pack/policies/kubernetes/pod-identity";
 import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/rbac";
 import type { PackPolicy } from "../../policy-pack/policies";
@@ -169,8 +169,8 @@ describe("patches are judged by what they set", () => {
       }),
     ]);
     expect(found.map((f) => f.message).sort()).toEqual([
-      'Deployment scale: container "app" is privileged. [Deployment patched through kubernetes:apps/v1:DeploymentPatch]',
-      "Deployment scale: hostNetwork is true (host namespaces are refused outside the identity namespace). [Deployment patched through kubernetes:apps/v1:DeploymentPatch]",
+      'Deployment scale [Deployment patched through kubernetes:apps/v1:DeploymentPatch] in namespace payments violates PodSecurity "restricted:latest": hostNamespaces at spec.template.spec.hostNetwork: host namespaces (hostNetwork=true).',
+      'Deployment scale [Deployment patched through kubernetes:apps/v1:DeploymentPatch] in namespace payments violates PodSecurity "restricted:latest": privileged at spec.template.spec.containers[0].securityContext.privileged: privileged (container "app" must not set securityContext.privileged=true).',
     ]);
   });
 });

@@ -89,6 +89,9 @@ function nmi(): Props {
                 "--operation-mode=standard",
                 "--forceNamespaced=true",
                 "--MICNamespace=aad-pod-identity",
+                "--metadata-header-required=true",
+                "--block-instance-metadata=true",
+                "--enable-conntrack-deletion=true",
                 "--allow-network-plugin-kubenet=false",
               ],
               securityContext: {
@@ -240,47 +243,61 @@ describePolicy({
     {
       name: "privileged container",
       mutate: (rs) => void (container(rs).securityContext.privileged = true),
-      expect: /is privileged/,
+      expect:
+        /violates PodSecurity "restricted:v1\.33": privileged at spec\.template\.spec\.containers\[0\]\.securityContext\.privileged/,
     },
     {
       name: "hostNetwork",
       mutate: (rs) => void (podSpec(rs).hostNetwork = true),
-      expect: /hostNetwork is true/,
+      expect: /hostNamespaces at spec\.template\.spec\.hostNetwork: host namespaces \(hostNetwork=true\)/,
     },
-    { name: "hostPID", mutate: (rs) => void (podSpec(rs).hostPID = true), expect: /hostPID is true/ },
-    { name: "hostIPC", mutate: (rs) => void (podSpec(rs).hostIPC = true), expect: /hostIPC is true/ },
+    {
+      name: "hostPID",
+      mutate: (rs) => void (podSpec(rs).hostPID = true),
+      expect: /hostNamespaces at spec\.template\.spec\.hostPID/,
+    },
+    {
+      name: "hostIPC",
+      mutate: (rs) => void (podSpec(rs).hostIPC = true),
+      expect: /hostNamespaces at spec\.template\.spec\.hostIPC/,
+    },
     {
       name: "hostPath volume",
       mutate: (rs) =>
         void (podSpec(rs).volumes = [
           { name: "azure-json", hostPath: { path: "/etc/kubernetes/azure.json" } },
         ]),
-      expect: /"azure-json" mounts a hostPath/,
+      expect:
+        /restrictedVolumes at spec\.template\.spec\.volumes\[0\]: .*"azure-json" uses restricted volume type hostPath/,
     },
     ...["NET_ADMIN", "NET_RAW", "SYS_ADMIN"].map((cap) => ({
       name: `adds ${cap}`,
       mutate: (rs: EvaluatedResource[]) => void (container(rs).securityContext.capabilities.add = [cap]),
-      expect: new RegExp(`adds capability ${cap}`),
+      expect: new RegExp(
+        `capabilities_restricted at spec\\.template\\.spec\\.containers\\[0\\]\\.securityContext\\.capabilities\\.add\\[0\\]: .*"${cap}"`,
+      ),
     })),
     {
       name: "does not drop ALL",
       mutate: (rs) => void (container(rs).securityContext.capabilities.drop = ["MKNOD"]),
-      expect: /does not drop ALL/,
+      expect:
+        /capabilities_restricted at spec\.template\.spec\.containers\[0\]\.securityContext\.capabilities\.drop/,
     },
     {
       name: "allows privilege escalation (unset)",
       mutate: (rs) => void delete container(rs).securityContext.allowPrivilegeEscalation,
-      expect: /allowPrivilegeEscalation: false/,
+      expect:
+        /allowPrivilegeEscalation at spec\.template\.spec\.containers\[0\]\.securityContext\.allowPrivilegeEscalation/,
     },
     {
       name: "runs as user 0",
       mutate: (rs) => void (container(rs).securityContext.runAsUser = 0),
-      expect: /runs as user 0/,
+      expect: /runAsUser at spec\.template\.spec\.containers\[0\]\.securityContext\.runAsUser/,
     },
     {
       name: "may run as root",
       mutate: (rs) => void delete podSpec(rs).securityContext.runAsNonRoot,
-      expect: /may run as root/,
+      expect: /runAsNonRoot at spec\.template\.spec\.containers\[0\]\.securityContext\.runAsNonRoot/,
     },
     {
       name: "insecure init container",
@@ -288,7 +305,7 @@ describePolicy({
         void (podSpec(rs).initContainers = [
           { name: "init", image: "busybox", securityContext: { privileged: true } },
         ]),
-      expect: /container "init" is privileged/,
+      expect: /privileged at spec\.template\.spec\.initContainers\[0\]\.securityContext\.privileged/,
     },
     {
       name: "a bare Pod",
@@ -299,7 +316,7 @@ describePolicy({
           spec: { hostPID: true, containers: [] },
         }),
       ],
-      expect: /Pod debug: hostPID/,
+      expect: /Pod debug in namespace payments violates PodSecurity .*hostNamespaces at spec\.hostPID/,
     },
     {
       name: "a CronJob's template",
@@ -313,7 +330,7 @@ describePolicy({
           },
         }),
       ],
-      expect: /CronJob report: hostNetwork/,
+      expect: /CronJob report .*hostNamespaces at spec\.jobTemplate\.spec\.template\.spec\.hostNetwork/,
     },
     ...(["StatefulSet", "DaemonSet", "ReplicaSet", "Job"] as const).map((kind) => ({
       name: `a ${kind}'s template`,
@@ -324,12 +341,63 @@ describePolicy({
           spec: { template: { spec: { hostIPC: true, containers: [] } } },
         }),
       ],
-      expect: new RegExp(`${kind} x-${kind}: hostIPC`),
+      expect: new RegExp(`${kind} x-${kind} .*hostNamespaces at spec\\.template\\.spec\\.hostIPC`),
     })),
     {
       name: "NMI-like pod outside the identity namespace",
       mutate: (rs) => void (byName(rs, "nmi").metadata.namespace = "payments"),
-      expect: /DaemonSet nmi: hostNetwork/,
+      expect: /DaemonSet nmi in namespace payments .*hostNamespaces at spec\.template\.spec\.hostNetwork/,
+    },
+    {
+      name: "a baseline namespace still refuses host namespaces",
+      mutate: (rs) => {
+        byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce"] = "baseline";
+        podSpec(rs).hostNetwork = true;
+      },
+      expect: /violates PodSecurity "baseline:v1\.33": hostNamespaces at spec\.template\.spec\.hostNetwork/,
+    },
+    {
+      name: "the version of the namespace's label decides (probe host is refused from v1.34)",
+      mutate: (rs) => {
+        byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] = "v1.34";
+        container(rs).livenessProbe = { tcpSocket: { host: "169.254.169.254", port: 80 } };
+      },
+      expect:
+        /"restricted:v1\.34": hostProbesAndHostLifecycle at spec\.template\.spec\.containers\[0\]\.livenessProbe/,
+    },
+    {
+      name: "a namespace the stack does not declare is judged at the default level, restricted",
+      mutate: (rs) => {
+        byName(rs, "api").metadata.namespace = "elsewhere";
+        container(rs).securityContext.runAsUser = 0;
+      },
+      expect: /Deployment api in namespace elsewhere violates PodSecurity "restricted:latest": runAsUser at/,
+    },
+    {
+      name: "... or at the configured default level and version",
+      mutate: (rs) => {
+        byName(rs, "api").metadata.namespace = "elsewhere";
+        podSpec(rs).hostIPC = true;
+      },
+      settings: { defaultLevel: "baseline", defaultVersion: "v1.31" },
+      expect:
+        /in namespace elsewhere violates PodSecurity "baseline:v1\.31": hostNamespaces at spec\.template\.spec\.hostIPC/,
+    },
+    {
+      name: "a namespace pinned below the oldest supported version",
+      mutate: (rs) =>
+        void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] =
+          "v1.24"),
+      expect: /pins Pod Security to v1\.24, older than the oldest version the blueprint supports \(v1\.30\)/,
+    },
+    {
+      name: "NET_ADMIN on a Windows pod (PSA restricted skips capabilities there; the pack does not)",
+      mutate: (rs) => {
+        podSpec(rs).os = { name: "windows" };
+        container(rs).securityContext.capabilities.add = ["NET_ADMIN"];
+      },
+      expect:
+        /forbiddenCapabilities at spec\.template\.spec\.containers\[0\]\.securityContext\.capabilities\.add\[0\]: adds NET_ADMIN/,
     },
   ],
   unknown: {
@@ -338,7 +406,7 @@ describePolicy({
       podSpec(rs).securityContext.runAsNonRoot = UNKNOWN;
       podSpec(rs).hostNetwork = true;
     },
-    stillReports: /hostNetwork is true/,
+    stillReports: /hostNamespaces at spec\.template\.spec\.hostNetwork/,
   },
 });
 
@@ -916,5 +984,123 @@ describePolicy({
       byName(rs, "deny-payments").spec.podSelector = UNKNOWN;
     },
     stillReports: /payments has no default-deny/,
+  },
+});
+
+/** The world plus a catalog ServiceAccount on workload identity, so both modes are present. */
+function bothModes(): EvaluatedResource[] {
+  return [
+    ...world(),
+    k8s("core/v1", "ServiceAccount", "catalog-api-sa", {
+      metadata: {
+        name: "catalog-api",
+        namespace: "catalog",
+        annotations: { "azure.workload.identity/client-id": "c2" },
+      },
+    }),
+  ];
+}
+
+const catalogIdentity = (clientID: string) =>
+  k8s("aadpodidentity.k8s.io/v1", "AzureIdentity", "catalog-api", {
+    metadata: { name: "catalog-api", namespace: "catalog" },
+    spec: { type: 0, resourceID: `${CATALOG_RG}${IDS}catalog-api`, clientID },
+  });
+
+describePolicy({
+  policy: "identity-client-id-consistency",
+  fixture: bothModes,
+  mutations: [
+    {
+      name: "workload identity: a ServiceAccount annotated with another team's client ID",
+      mutate: (rs) =>
+        void (byName(rs, "catalog-api-sa").metadata.annotations["azure.workload.identity/client-id"] = "C1"),
+      expect:
+        /ServiceAccount catalog-api-sa: client ID c1 is also used by AzureIdentity payments-api in namespace payments \(team payments\)/,
+    },
+    {
+      name: "pod identity: an AzureIdentity with another team's client ID (and its own team's resourceID)",
+      mutate: (rs) => [...rs, catalogIdentity("c1")],
+      expect:
+        /AzureIdentity catalog-api: clientID c1 is given resourceID .*catalog-api here and .*payments-api by AzureIdentity payments-api/,
+    },
+    {
+      name: "the same cross-team client ID, reported as a team boundary crossing",
+      mutate: (rs) => [...rs, catalogIdentity("c1")],
+      expect:
+        /AzureIdentity catalog-api: client ID c1 is also used by AzureIdentity payments-api .*team catalog could obtain/,
+    },
+    {
+      name: "one managed identity given two client IDs",
+      mutate: (rs) => [
+        ...rs,
+        k8s("aadpodidentity.k8s.io/v1", "AzureIdentity", "payments-api-2", {
+          metadata: { name: "payments-api-2", namespace: "payments" },
+          spec: { type: 0, resourceID: `${PAYMENTS_RG}${IDS}payments-api`, clientID: "c3" },
+        }),
+      ],
+      expect: /AzureIdentity payments-api-2: resourceID .*payments-api is given clientID c3 here and c1/,
+    },
+  ],
+  unknown: {
+    name: "an AzureIdentity's clientID (an output of the managed identity)",
+    mutate: (rs) => {
+      byName(rs, "payments-api").spec.clientID = UNKNOWN;
+      byName(rs, "catalog-api-sa").metadata.annotations["azure.workload.identity/client-id"] = "c1";
+    },
+  },
+});
+
+const micRoleOnly = { platformRoles: ["aad-pod-identity-mic"] };
+
+describePolicy({
+  policy: "k8s-rbac-identity-roles-platform-only",
+  fixture: world,
+  settings: micRoleOnly,
+  mutations: [
+    {
+      name: "an unbound ClusterRole that writes AzureIdentities (bindable from outside the stack)",
+      mutate: (rs) => [
+        ...rs,
+        k8s(rbac, "ClusterRole", "identity-writer", {
+          metadata: { name: "identity-writer" },
+          rules: [
+            { apiGroups: ["aadpodidentity.k8s.io"], resources: ["azureidentities"], verbs: ["update"] },
+          ],
+        }),
+      ],
+      expect: /ClusterRole "identity-writer" grants write on aadpodidentity\.k8s\.io \(identity objects\)/,
+    },
+    {
+      name: "an unbound Role in the identity namespace that execs into its pods",
+      mutate: (rs) => [
+        ...rs,
+        k8s(rbac, "Role", "debug", {
+          metadata: { name: "debug", namespace: "aad-pod-identity" },
+          rules: [{ apiGroups: [""], resources: ["pods/exec"], verbs: ["create"] }],
+        }),
+      ],
+      expect: /Role "debug" grants exec\/attach\/port-forward in the identity namespace/,
+    },
+    {
+      name: "MIC's own role, once it is no longer listed as the platform's",
+      mutate: () => undefined,
+      settings: { platformRoles: [] },
+      expect: /ClusterRole "aad-pod-identity-mic" grants write on aadpodidentity\.k8s\.io/,
+    },
+  ],
+  unknown: {
+    name: "a team Role's verbs, beside an identity-writing ClusterRole",
+    mutate: (rs) => {
+      byName(rs, "team-dev-role").rules[0].verbs = UNKNOWN;
+      return [
+        ...rs,
+        k8s(rbac, "ClusterRole", "identity-writer", {
+          metadata: { name: "identity-writer" },
+          rules: [{ apiGroups: ["aadpodidentity.k8s.io"], resources: ["azureidentities"], verbs: ["patch"] }],
+        }),
+      ];
+    },
+    stillReports: /ClusterRole "identity-writer" grants write/,
   },
 });

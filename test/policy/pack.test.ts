@@ -234,7 +234,7 @@ describe("raw resources a team writes without our components", () => {
     const secure = rawDeployment(
       "payments",
       {
-        securityContext: { runAsNonRoot: true },
+        securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } },
         containers: [
           {
             name: "c",

@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { toEvaluated } from "../../cli/resources";
 import { getTeamContract } from "../../components/team/stack-reference";
-import { checkRestrictedPodSpec } from "../../components/team/psa-restricted";
+import { checkRestrictedPodSpec } from "../../components/team/pod-security";
 import type { TeamContractData } from "../../components/team/contract";
 import { main } from "../../examples/team-app/app";
 import { evaluatePolicies } from "../../policy-pack/evaluate";
@@ -158,7 +158,7 @@ describe("examples/team-app under mocks", () => {
     // The same check on the recorded template fails once an insecure setting is added.
     const tampered = structuredClone(podTemplateOf(teamA));
     tampered.spec.hostNetwork = true;
-    expect(checkRestrictedPodSpec(tampered.spec).map((v) => v.rule)).toEqual(["hostNamespaces"]);
+    expect(checkRestrictedPodSpec(tampered.spec).map((v) => v.check)).toEqual(["hostNamespaces"]);
   });
 
   it("wires team a's pods to its identity through the aadpodidbinding label", () => {
@@ -244,7 +244,9 @@ describe("examples/team-app under mocks", () => {
     const violations = mandatory(await evaluatePolicies(toEvaluated(teamAWithRaw.resources)));
     const refused = violations.filter((v) => v.resourceName === "raw-sniffer");
     expect(refused.map((v) => v.policyName)).toContain("k8s-workload-pod-security");
-    expect(refused.map((v) => v.message).join("\n")).toMatch(/hostNetwork is true/);
+    expect(refused.map((v) => v.message).join("\n")).toMatch(
+      /hostNamespaces at spec\.template\.spec\.hostNetwork/,
+    );
     // ... and nothing else in the stack changed its verdict.
     expect(violations.filter((v) => v.resourceName !== "raw-sniffer")).toEqual([]);
   });

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TeamContract } from "../../components/team/contract";
 import { TeamInputError } from "../../components/team/errors";
 import { imageProblem } from "../../components/team/images";
-import { checkRestrictedPodSpec } from "../../components/team/psa-restricted";
+import { checkRestrictedPodSpec } from "../../components/team/pod-security";
 import { renderTeamWorkload } from "../../components/team/workload";
 import type { TeamWorkloadArgs } from "../../components/team/workload-args";
 import { TEAM_A, TEAM_B, contractOf, switched } from "./fixtures";

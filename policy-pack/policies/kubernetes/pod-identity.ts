@@ -241,13 +241,34 @@ function judgeComponent(
       );
     }
   };
+  const requireTrue = (flag: string, why: string) => {
+    const value = flags.get(flag);
+    if (value === undefined && !tokens.complete) return;
+    if (value !== "true") {
+      j.report(
+        `${where}: --${flag} is ${JSON.stringify(value ?? "default (unset)")}, must be "true": ${why}.`,
+      );
+    }
+  };
   if (component === "nmi") {
     requireFlag("MICNamespace", "NMI trusts any mic-* ReplicaSet there with raw node tokens (S6)");
+    requireTrue("metadata-header-required", "without it an SSRF in an app can request tokens from IMDS");
+    requireTrue("block-instance-metadata", "pods would read node and VMSS details from /metadata/instance");
+    requireTrue(
+      "enable-conntrack-deletion",
+      "connections opened before NMI's iptables rules would keep reaching IMDS directly",
+    );
     if (flags.get("allow-network-plugin-kubenet") === "true") {
       j.report(`${where}: --allow-network-plugin-kubenet=true accepts kubenet's ARP-spoofing risk (S4).`);
     }
   } else {
     requireFlag("leader-election-namespace", "MIC's leader lock must not live in a shared namespace");
+    const immutable = flags.get("immutable-user-msis");
+    if ((immutable === undefined || immutable === "" || immutable === "true") && tokens.complete) {
+      j.report(
+        `${where}: --immutable-user-msis names no identity; MIC could unassign the kubelet identity from the node pools.`,
+      );
+    }
     const cloudConfig = flags.get("cloudconfig");
     if (cloudConfig !== undefined && cloudConfig !== "") {
       j.report(`${where}: --cloudconfig=${cloudConfig} makes MIC read the cluster credential file (S5).`);

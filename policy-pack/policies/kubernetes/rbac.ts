@@ -226,9 +226,10 @@ export function dangerousGrants(rules: Rule[], inIdentityNamespace: boolean): st
   return [...found];
 }
 
-function rulesOf(j: Judge, role: PolicyResource): Rule[] {
+/** The rules of a Role or ClusterRole, read preview-safely. */
+export function rulesOf(j: Judge, role: Props): Rule[] {
   return j
-    .items(() => role.props.rules as Props[] | undefined)
+    .items(() => role.rules as Props[] | undefined)
     .map((rule) => ({
       apiGroups: j.items(() => rule.apiGroups as string[] | undefined),
       resources: j.items(() => rule.resources as string[] | undefined),
@@ -271,7 +272,7 @@ export const k8sRbacIdentityProtection: PackStackPolicy = {
         if (r.type === CLUSTER_ROLE) {
           const labels = j.entries(() => r.props.metadata?.labels as Record<string, string> | undefined);
           const aggregated = labels.some(([key, value]) => AGGREGATE_LABEL.test(key) && value === "true");
-          const grants = aggregated ? dangerousGrants(rulesOf(j, r), false) : [];
+          const grants = aggregated ? dangerousGrants(rulesOf(j, r.props), false) : [];
           if (grants.length > 0) {
             j.report(
               `ClusterRole ${r.name} aggregates into admin/edit/view while granting ${grants.join("; ")}.`,
@@ -297,7 +298,7 @@ export const k8sRbacIdentityProtection: PackStackPolicy = {
             : `ClusterRole/${roleName}`;
         const declared = roles.get(key);
         const rules = declared
-          ? rulesOf(j, declared)
+          ? rulesOf(j, declared.props)
           : roleKind === "ClusterRole"
             ? BUILT_IN_ROLES[roleName]
             : undefined;

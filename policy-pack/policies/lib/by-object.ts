@@ -237,6 +237,14 @@ function wrapResourcePolicy(policy: PackResourcePolicy): PackResourcePolicy {
 export type AppliesTo = ResourceValidation & { __appliesTo?: (type: string) => boolean };
 
 /** Stack resources with every Kubernetes resource replaced by the objects it delivers. */
+/** The props of stack-view objects that a patch delivers (what the patch sets, not the whole object). */
+const patchProps = new WeakSet<object>();
+
+/** Whether stack-policy props came from a `*Patch`: a stack policy then blames it only for what it sets. */
+export function isPatchDelivered(props: object): boolean {
+  return patchProps.has(props);
+}
+
 const stackViews = new WeakMap<PolicyResource[], { resources: PolicyResource[]; unknown?: Error }>();
 export function objectView(resources: PolicyResource[]): { resources: PolicyResource[]; unknown?: Error } {
   const cached = stackViews.get(resources);
@@ -254,6 +262,7 @@ export function objectView(resources: PolicyResource[]): { resources: PolicyReso
       // A Namespace patch does not declare a namespace: the stack policies read namespaces from declarations.
       if (object.how === "patch" && object.kind === "Namespace") continue;
       const props = object.props;
+      if (object.how === "patch" && props !== null && typeof props === "object") patchProps.add(props);
       out.push({
         ...resource,
         type: object.type,

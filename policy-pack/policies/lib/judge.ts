@@ -30,8 +30,25 @@ export class Judge {
         this.deferred ??= e;
         return UNKNOWN;
       }
+      if (e instanceof TypeError) {
+        this.malformed(e);
+        return UNKNOWN;
+      }
       throw e;
     }
+  }
+
+  private refusedMalformed = false;
+
+  /**
+   * A check that met a value of the wrong type (a string where a list belongs...) cannot judge it;
+   * the API server would refuse such an object, so the policy refuses it too (once per resource)
+   * instead of crashing the whole preview.
+   */
+  malformed(e: TypeError): void {
+    if (this.refusedMalformed) return;
+    this.refusedMalformed = true;
+    this.reportViolation(`malformed input, refused: a field has the wrong type (${e.message}).`);
   }
 
   /** Reports `message` when `isViolation()` holds; a check that meets an unknown is deferred. */
@@ -96,7 +113,12 @@ export class Judge {
 /** Runs `body` with a fresh `Judge` and finishes it (the usual shape of a validation). */
 export function judged(report: ReportViolation, body: (judge: Judge) => void): void {
   const judge = new Judge(report);
-  body(judge);
+  try {
+    body(judge);
+  } catch (e) {
+    if (!(e instanceof TypeError)) throw e;
+    judge.malformed(e);
+  }
   judge.finish();
 }
 
