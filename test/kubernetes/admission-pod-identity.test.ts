@@ -70,6 +70,11 @@ describe("aks-hardening-pod-identity-label-owner (S1)", () => {
   ]);
 });
 
+const GC_USER = {
+  username: "system:serviceaccount:kube-system:generic-garbage-collector",
+  groups: ["system:serviceaccounts"],
+};
+
 describe("aks-hardening-identity-objects-platform-only (S2, S6)", () => {
   const policy = identityObjectsPlatformOnlyPolicy(SETTINGS);
   const obj = (kind: string) => ({
@@ -108,6 +113,40 @@ describe("aks-hardening-identity-objects-platform-only (S2, S6)", () => {
       name: "MIC updates an AzureIdentity (type upgrade)",
       request: namespacedRequest(AZURE_IDENTITIES, "team-a", obj("AzureIdentity"), MIC_USER, "UPDATE"),
       expect: "allow",
+    },
+    {
+      name: "the garbage collector removes a finalizer (spec and labels unchanged)",
+      request: namespacedRequest(
+        AZURE_IDENTITY_BINDINGS,
+        "team-a",
+        obj("AzureIdentityBinding"),
+        GC_USER,
+        "UPDATE",
+        {
+          oldObject: {
+            ...obj("AzureIdentityBinding"),
+            metadata: { name: "x", finalizers: ["foregroundDeletion"] },
+          },
+        },
+      ),
+      expect: "allow",
+    },
+    {
+      name: "the garbage collector's identity may not change a binding's selector",
+      request: namespacedRequest(
+        AZURE_IDENTITY_BINDINGS,
+        "team-a",
+        { ...obj("AzureIdentityBinding"), spec: { selector: "team-b.x" } },
+        GC_USER,
+        "UPDATE",
+        { oldObject: { ...obj("AzureIdentityBinding"), spec: { selector: "team-a.x" } } },
+      ),
+      expect: "deny",
+    },
+    {
+      name: "the garbage collector's identity may not create an identity object",
+      request: namespacedRequest(AZURE_IDENTITIES, "team-a", obj("AzureIdentity"), GC_USER),
+      expect: "deny",
     },
     {
       name: "S2: team-b creates an AzureIdentityBinding in its own namespace",

@@ -38,6 +38,8 @@ export interface Cluster {
   controllers: boolean;
   /** Whether kube-scheduler runs (then the `FAKE_NODES` exist as Node objects). */
   scheduler: boolean;
+  /** A kubeconfig (JSON text, CA inline) holding the static token of `user` (a name of `clients`). */
+  kubeconfig(user: string): string;
   stop(): Promise<void>;
 }
 
@@ -186,26 +188,29 @@ export function tokenFileLine(token: string, user: TokenUser): string {
   return user.groups.length === 0 ? line : `${line},"${user.groups.join(",")}"`;
 }
 
+/** A kubeconfig (JSON) for `user` authenticating with `token`; the CA inline, so it can be copied. */
+function kubeconfigText(endpoint: ServerEndpoint, user: string, token: string): string {
+  return JSON.stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [
+      {
+        name: "e2e",
+        cluster: {
+          server: endpoint.url,
+          "certificate-authority-data": Buffer.from(endpoint.ca).toString("base64"),
+        },
+      },
+    ],
+    users: [{ name: user, user: { token } }],
+    contexts: [{ name: "e2e", context: { cluster: "e2e", user } }],
+    "current-context": "e2e",
+  });
+}
+
 /** A kubeconfig file for a component authenticating with `token`. */
-function writeKubeconfig(
-  file: string,
-  endpoint: ServerEndpoint,
-  certFile: string,
-  user: string,
-  token: string,
-) {
-  fs.writeFileSync(
-    file,
-    JSON.stringify({
-      apiVersion: "v1",
-      kind: "Config",
-      clusters: [{ name: "e2e", cluster: { server: endpoint.url, "certificate-authority": certFile } }],
-      users: [{ name: user, user: { token } }],
-      contexts: [{ name: "e2e", context: { cluster: "e2e", user } }],
-      "current-context": "e2e",
-    }),
-    { mode: 0o600 },
-  );
+function writeKubeconfig(file: string, endpoint: ServerEndpoint, user: string, token: string) {
+  fs.writeFileSync(file, kubeconfigText(endpoint, user, token), { mode: 0o600 });
 }
 
 function launch(binary: string, args: string[], logFile: string, dir: string): ChildProcess {
@@ -364,7 +369,7 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
     let controllers = false;
     if (binaries.kubeControllerManager) {
       const kubeconfig = path.join(dir, "controller-manager.kubeconfig");
-      writeKubeconfig(kubeconfig, endpoint, certFile, "bootstrap", tokens.get("bootstrap")!);
+      writeKubeconfig(kubeconfig, endpoint, "bootstrap", tokens.get("bootstrap")!);
       const kcmLog = path.join(dir, "kube-controller-manager.log");
       const kcm = launch(
         binaries.kubeControllerManager,
@@ -399,7 +404,7 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
     if (binaries.kubeScheduler) {
       await registerFakeNodes(bootstrap);
       const kubeconfig = path.join(dir, "scheduler.kubeconfig");
-      writeKubeconfig(kubeconfig, endpoint, certFile, SCHEDULER_USER, tokens.get(SCHEDULER_USER)!);
+      writeKubeconfig(kubeconfig, endpoint, SCHEDULER_USER, tokens.get(SCHEDULER_USER)!);
       const schedulerLog = path.join(dir, "kube-scheduler.log");
       const schedulerProcess = launch(
         binaries.kubeScheduler,
@@ -437,7 +442,12 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
       });
       scheduler = true;
     }
-    return { endpoint, clients, dir, aggregation, controllers, scheduler, stop };
+    const kubeconfig = (user: string) => {
+      const token = tokens.get(user);
+      if (!token) throw new Error(`no token user ${user} on the ${label} cluster`);
+      return kubeconfigText(endpoint, user, token);
+    };
+    return { endpoint, clients, dir, aggregation, controllers, scheduler, kubeconfig, stop };
   } catch (err) {
     await stop();
     throw err;
