@@ -19,6 +19,8 @@ import { holdsEveryRight, teamsFromCluster, type Team } from "./teams";
 export function buildGraph(facts: Facts, teams?: Team[]): BuildContext {
   const view = new ClusterView(facts.objects);
   const rbac = new Rbac(facts.objects);
+  // A teams file also says which namespaces are whose (for clusters without team labels).
+  if (teams) view.assignTeams(teams);
   const identities = new IdentityRegistry(facts, view);
   const ctx: BuildContext = {
     graph: new AttackGraph(),

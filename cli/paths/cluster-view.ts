@@ -224,8 +224,15 @@ export class ClusterView {
     return this.enforcedPolicies.has(policy);
   }
 
+  /** Namespace -> team from a teams file; otherwise the namespace's team label decides. */
+  private teamOverride?: Map<string, string>;
+
+  assignTeams(teams: { name: string; namespaces: string[] }[]): void {
+    this.teamOverride = new Map(teams.flatMap((t) => t.namespaces.map((ns) => [ns, t.name] as const)));
+  }
+
   teamOfNamespace(ns: string): string | undefined {
-    return this.namespaces.get(ns)?.labels[TEAM_LABEL];
+    return this.teamOverride ? this.teamOverride.get(ns) : this.namespaces.get(ns)?.labels[TEAM_LABEL];
   }
 
   /** The team resource group recorded on a namespace (the AzureIdentity scope policy reads it). */

@@ -88,6 +88,7 @@ function labelMatchEdge(
       ? `aad-pod-identity forceNamespaced on MIC and NMI; admission policy ${POD_IDENTITY_LABEL_POLICY}`
       : `AzureIdentityBinding ${t.binding.namespace}/${t.binding.name} serves pods of ${podNamespace} only: who may run pods there`,
     scenario: cross ? "S1" : undefined,
+    params: { selector: t.selector },
     detail: `pod in ${podNamespace} labelled aadpodidbinding=${t.selector} matches ${t.binding.namespace}/${t.binding.name}${cross ? " (across namespaces)" : ""}`,
   };
   if (cross && t.namespaced)
@@ -220,6 +221,11 @@ export function podIdentityWriteEdges(
           sources: [g.binding, podGrant.binding, ai.source],
           control: `RBAC: ${g.bindingLabel} must not grant writes on ${AAD_POD_IDENTITY_GROUP}; admission policy ${IDENTITY_OBJECTS_POLICY}`,
           scenario: "S2",
+          params: {
+            namespace: ns,
+            azureIdentity: ai.name,
+            podNamespace: pods.has(ns) ? ns : [...pods.keys()][0],
+          },
           detail: `new AzureIdentityBinding in ${ns} to the existing AzureIdentity ${ns}/${ai.name}`,
         },
         objectsPolicy,
@@ -246,6 +252,12 @@ export function podIdentityWriteEdges(
           sources: [g.binding, podGrant.binding, ...identity.sources.slice(0, 1)],
           control: `RBAC: ${g.bindingLabel} must not grant writes on ${AAD_POD_IDENTITY_GROUP}; admission policies ${IDENTITY_OBJECTS_POLICY}, ${AZURE_IDENTITY_SCOPE_POLICY}; MIC's Managed Identity Operator per identity`,
           scenario: "S3",
+          params: {
+            namespace: ns,
+            resourceId: identity.resourceId ?? "",
+            clientId: identity.clientId ?? "",
+            podNamespace: pods.has(ns) ? ns : [...pods.keys()][0],
+          },
           detail: `new AzureIdentity + binding in ${ns} pointing at ${identity.name}`,
         },
         objectsPolicy ?? (outOfScope ? `admission policy ${AZURE_IDENTITY_SCOPE_POLICY}` : undefined),
@@ -263,6 +275,7 @@ export function podIdentityWriteEdges(
         sources: [g.binding, podGrant.binding],
         control: `RBAC: ${g.bindingLabel} must not grant writes on azurepodidentityexceptions; admission policy ${IDENTITY_OBJECTS_POLICY}`,
         scenario: "S6",
+        params: { namespace: ns },
         detail: `new AzurePodIdentityException in ${ns} plus a pod with its label`,
       },
       objectsPolicy,
@@ -283,6 +296,7 @@ export function podIdentityWriteEdges(
         sources: [g.binding, ...view.podIdentity.sources],
         control: `NMI --MICNamespace=<identity namespace> (default is "default"); RBAC: no team creates ${c.resource} in ${micNs}`,
         scenario: "S6",
+        params: { namespace: micNs, resource: c.resource },
         detail: `create ${c.resource} mic-* in ${micNs}: NMI serves its pods as MIC`,
       },
       podAdmissionRefuses(ctx, micNs),

@@ -6,6 +6,7 @@
 import type { Analysis, Reach } from "./analyze";
 import { pathText, reachKey } from "./analyze";
 import type { AttackGraph } from "./model";
+import type { ScenarioPath } from "./scenarios";
 
 export const ATTACK_PATHS_VERSION = 1;
 
@@ -28,6 +29,7 @@ export function attackPathsJson(
   analysis: Analysis,
   subject: string,
   assumptions: string[],
+  scenarios: ScenarioPath[] = [],
 ): object {
   return {
     version: ATTACK_PATHS_VERSION,
@@ -59,5 +61,13 @@ export function attackPathsJson(
       })),
     })),
     findings: analysis.findings.map((f) => ({ team: f.team, ...reachJson(f) })),
+    scenarioPaths: scenarios.map((p) => ({
+      team: p.team,
+      scenario: p.scenario,
+      identity: p.identity,
+      owner: p.owner,
+      path: p.path.map((e) => e.id),
+      pathText: pathText(p.path),
+    })),
   };
 }

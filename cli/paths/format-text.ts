@@ -1,6 +1,7 @@
 /** The human report: per team reach, per identity who can become it, findings, assumptions. */
 import type { Analysis, Reach } from "./analyze";
 import { pathText } from "./analyze";
+import type { ScenarioPath } from "./scenarios";
 
 function reachLine(r: Reach): string[] {
   const scopes =
@@ -17,6 +18,7 @@ export function formatText(
   subject: string,
   assumptions: string[],
   newOnly?: Set<Reach>,
+  scenarios: ScenarioPath[] = [],
 ): string {
   const lines = [`aks-hardening attack paths: ${subject}`];
   for (const a of assumptions) lines.push(`assumption: ${a}`);
@@ -42,6 +44,11 @@ export function formatText(
         `    minimum cut against ${i.cutAgainst === "other-teams" ? "the other teams" : "everyone"} (${i.cut.length}):`,
         ...i.cut.map((e) => `      ${e.kind} ${e.from} -> ${e.to}: ${e.control}`),
       );
+  }
+  if (scenarios.length > 0) {
+    lines.push("", "Threat-model scenarios open to a team (one path each)");
+    for (const p of scenarios)
+      lines.push(`  ${p.scenario} ${p.team} -> ${p.identity} (owner ${p.owner}): ${pathText(p.path)}`);
   }
   const findings = newOnly ? analysis.findings.filter((f) => newOnly.has(f)) : analysis.findings;
   lines.push(

@@ -76,6 +76,8 @@ export interface GraphEdge {
   /** Threat-model scenario when the edge is one of S1-S6. */
   scenario?: string;
   detail: string;
+  /** What an attacker's request needs beyond the nodes (a selector, an object name), for walking it. */
+  params?: Record<string, string>;
 }
 
 /** An edge before the graph numbers it. */

@@ -28,6 +28,32 @@ function mergePatch(target: KubeObject, patch: KubeObject): void {
   Object.assign(target.annotations, patch.annotations);
 }
 
+/** `*Patch` objects merged into what they patch; a patch of an undeclared object (`default`) stands for it. */
+function mergePatches(facts: Facts, patches: KubeObject[]): void {
+  for (const patch of patches) {
+    const target = facts.objects.find(
+      (o) => o.kind === patch.kind && o.name === patch.name && o.namespace === patch.namespace,
+    );
+    if (target) mergePatch(target, patch);
+    else facts.objects.push(patch);
+  }
+}
+
+/** Facts from converted manifests alone (what the e2e suite applies): no Azure side. */
+export function factsFromManifests(
+  converted: { urn: string; patch: boolean; manifest: Record<string, unknown> }[],
+  subject: string,
+): Facts {
+  const facts = emptyFacts(subject);
+  const patches: KubeObject[] = [];
+  for (const c of converted) {
+    const object = kubeObject(c.manifest, c.urn);
+    if (object) (c.patch ? patches : facts.objects).push(object);
+  }
+  mergePatches(facts, patches);
+  return facts;
+}
+
 export function factsFromResources(resources: PlannedResource[], subject: string): Facts {
   const facts = emptyFacts(subject);
   const crdGroups = new Set(
@@ -106,14 +132,7 @@ export function factsFromResources(resources: PlannedResource[], subject: string
       };
     }
   }
-  // A patch changes an object the stack may not declare (`default`): it then stands for it.
-  for (const patch of patches) {
-    const target = facts.objects.find(
-      (o) => o.kind === patch.kind && o.name === patch.name && o.namespace === patch.namespace,
-    );
-    if (target) mergePatch(target, patch);
-    else facts.objects.push(patch);
-  }
+  mergePatches(facts, patches);
   facts.azureKnown = resources.some((r) => r.type.startsWith("azure-native:"));
   return facts;
 }

@@ -14,6 +14,7 @@ import { attackPathsJson } from "./format-json";
 import { mermaidDocument } from "./format-mermaid";
 import { attackPathSarif } from "./format-sarif";
 import { formatText } from "./format-text";
+import { allScenarioPaths, type ScenarioPath } from "./scenarios";
 import type { Team } from "./teams";
 
 export const PATH_FORMATS = ["table", "json", "sarif", "mermaid"] as const;
@@ -49,6 +50,7 @@ function write(file: string, text: string, flag: string): void {
 export interface PathRun {
   ctx: BuildContext;
   analysis: Analysis;
+  scenarios: ScenarioPath[];
   exitCode: number;
   text: string;
 }
@@ -59,9 +61,10 @@ export function runPaths(facts: Facts, options: PathOptions): PathRun {
   const analysis = analyze(ctx);
   const fresh = baseline ? newReaches(analysis, baseline) : undefined;
   const findings = fresh ? analysis.findings.filter((f) => fresh.has(f)) : analysis.findings;
+  const scenarios = allScenarioPaths(ctx, analysis);
   const json = () =>
-    `${JSON.stringify(attackPathsJson(ctx.graph, analysis, facts.subject, facts.assumptions), null, 2)}\n`;
-  const text = formatText(analysis, facts.subject, facts.assumptions, fresh);
+    `${JSON.stringify(attackPathsJson(ctx.graph, analysis, facts.subject, facts.assumptions, scenarios), null, 2)}\n`;
+  const text = formatText(analysis, facts.subject, facts.assumptions, fresh, scenarios);
   if (options.out) write(options.out, json(), "--out");
   if (options.mermaid)
     write(
@@ -77,7 +80,13 @@ export function runPaths(facts: Facts, options: PathOptions): PathRun {
     mermaid: () => mermaidDocument(ctx.graph, analysis),
   }[options.format]();
   process.stdout.write(stdout);
-  return { ctx, analysis, text, exitCode: findings.length > 0 ? EXIT_MANDATORY_VIOLATIONS : EXIT_CLEAN };
+  return {
+    ctx,
+    analysis,
+    scenarios,
+    text,
+    exitCode: findings.length > 0 ? EXIT_MANDATORY_VIOLATIONS : EXIT_CLEAN,
+  };
 }
 
 function packageVersion(): string {
