@@ -40,7 +40,8 @@ export function planAnalysisRow(planFile: string, teams: number): string {
   return `attack paths, ${String(teams).padStart(3)} teams plan: ${median.seconds.toFixed(3)} s (median of ${RUNS}) = ${((median.seconds / teams) * 1000).toFixed(2)} ms/team; ${resources.length} resources, ${ctx.graph.nodes.size} nodes, ${ctx.graph.edges.length} edges, ${analysis.findings.length} cross-team reaches`;
 }
 
-const TEAMS = 200;
+/** 200 teams x 5 namespaces = the 1,000-namespace cluster; 10 teams for the per-team comparison. */
+export const LIVE_TEAM_COUNTS = [10, 200];
 const NAMESPACES_PER_TEAM = 5;
 
 function generatedObjects(team: number): Record<string, unknown>[] {
@@ -114,8 +115,8 @@ function generatedObjects(team: number): Record<string, unknown>[] {
   return objects;
 }
 
-/** Starts an API server, fills it with 1,000 generated namespaces, reads and analyses it. */
-export async function liveClusterRow(): Promise<string> {
+/** Starts an API server, fills it with `teams` x 5 generated namespaces, reads and analyses it. */
+export async function liveClusterRow(teams: number): Promise<string> {
   const { findBinaries } = await import("../test/e2e/support/binaries");
   const { startCluster } = await import("../test/e2e/support/cluster");
   const { applyManifests } = await import("../test/e2e/support/apply");
@@ -148,12 +149,20 @@ export async function liveClusterRow(): Promise<string> {
       customResource: String(m.apiVersion).startsWith("aadpodidentity"),
       manifest: m as never,
     });
-    const setup = [...crds, ...[reader, readerBinding].map(asConverted)];
+    // The blueprint's NMI (namespaced matching), so the cluster is the hardened kind: in a
+    // non-namespaced one every pod creator reaches every identity, 200 x 1,000 findings.
+    const nmi = blueprint.manifests.filter(
+      (c) =>
+        (c.manifest.kind === "DaemonSet" && c.manifest.metadata.name === "nmi") ||
+        (c.manifest.kind === "Namespace" &&
+          c.manifest.metadata.name === blueprint.config.podIdentity.namespace),
+    );
+    const setup = [...crds, ...nmi, ...[reader, readerBinding].map(asConverted)];
     if ((await applyManifests(admin, setup, "bench")).length > 0) throw new Error("bench setup refused");
     const started = Date.now();
     // Namespaces first (everything else lives in them), then the rest, 8 teams at a time.
-    const all = Array.from({ length: TEAMS }, (_, t) => generatedObjects(t));
-    for (let t = 0; t < TEAMS; t += 8) {
+    const all = Array.from({ length: teams }, (_, t) => generatedObjects(t));
+    for (let t = 0; t < teams; t += 8) {
       await Promise.all(
         all.slice(t, t + 8).map(async (objects) => {
           const rejections = await applyManifests(admin, objects.map(asConverted), "bench");
@@ -190,12 +199,16 @@ export async function liveClusterRow(): Promise<string> {
     const readStarted = process.hrtime.bigint();
     const facts = await readLiveCluster({ kubeconfig });
     const readSeconds = Number(process.hrtime.bigint() - readStarted) / 1e9;
-    const { seconds, result } = timed(() => {
-      const ctx = buildGraph(facts);
-      return { ctx, analysis: analyze(ctx) };
-    });
+    const runs = Array.from({ length: RUNS }, () =>
+      timed(() => {
+        // A fresh copy each run: the analysis appends its assumptions to the facts.
+        const ctx = buildGraph({ ...facts, assumptions: [] });
+        return { ctx, analysis: analyze(ctx) };
+      }),
+    ).sort((a, b) => a.seconds - b.seconds);
+    const { seconds, result } = runs[Math.floor(RUNS / 2)];
     const namespaces = facts.objects.filter((o) => o.kind === "Namespace").length;
-    return `attack paths, live API server: ${namespaces} namespaces, ${facts.objects.length} objects (filled in ${filled.toFixed(0)} s); read ${readSeconds.toFixed(2)} s, analysis ${seconds.toFixed(2)} s = ${((seconds / result.analysis.teams.length) * 1000).toFixed(2)} ms/team for ${result.analysis.teams.length} teams; ${result.ctx.graph.edges.length} edges, ${result.analysis.findings.length} cross-team reaches`;
+    return `attack paths, live API server: ${namespaces} namespaces, ${facts.objects.length} objects (filled in ${filled.toFixed(0)} s); read ${readSeconds.toFixed(2)} s, analysis ${seconds.toFixed(2)} s (median of ${RUNS}) = ${((seconds / result.analysis.teams.length) * 1000).toFixed(2)} ms/team for ${result.analysis.teams.length} teams; ${result.ctx.graph.edges.length} edges, ${result.analysis.findings.length} cross-team reaches`;
   } finally {
     await cluster.stop();
   }

@@ -13,7 +13,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { fromStackExport } from "../cli/stack-export";
 import { toEvaluated, type PlannedResource } from "../cli/resources";
-import { liveClusterRow, planAnalysisRow } from "./paths";
+import { LIVE_TEAM_COUNTS, liveClusterRow, planAnalysisRow } from "./paths";
 
 const ROOT = path.resolve(__dirname, "..");
 const TEAM_COUNTS = [1, 10, 50, 100, 200];
@@ -187,7 +187,7 @@ async function main(): Promise<void> {
     console.log(planAnalysisRow(path.join(tmp, `teams-${teams}`, "plan.json"), teams));
   if (process.env.AKS_HARDENING_BENCH_LIVE !== "0") {
     try {
-      console.log(await liveClusterRow());
+      for (const teams of LIVE_TEAM_COUNTS) console.log(await liveClusterRow(teams));
     } catch (err) {
       console.log(`attack paths, live API server: not measured (${(err as Error).message.split("\n")[0]})`);
     }

@@ -84,7 +84,7 @@ export function analyze(ctx: BuildContext): Analysis {
       owner,
       principals,
       cutAgainst: others.length > 0 ? "other-teams" : "everyone",
-      cut: against.length > 0 ? minimumCut(graph, against, identity.id, within) : [],
+      cut: against.length > 0 ? minimumCut(incoming, against, identity.id, within) : [],
     };
   });
   const cutOf = new Map(identityReports.map((r) => [r.identity.id, new Set(r.cut.map((e) => e.id))]));
@@ -99,6 +99,13 @@ export function analyze(ctx: BuildContext): Analysis {
       if (path.length === 0) continue;
       const owner = identity.team ?? UNOWNED;
       const inCut = path.find((e) => cutOf.get(identity.id)!.has(e.id));
+      // For another team's identity, the step onto something that team (or the platform) owns is
+      // the mistake to fix (a widened binding, a shared namespace), even when a later edge is a
+      // smaller cut.
+      const crossing = path.find((e) => {
+        const team = graph.nodes.get(e.to)?.team;
+        return team !== undefined && !team.split(",").includes(t.name);
+      });
       reaches.push({
         team: t.name,
         identity,
@@ -110,7 +117,7 @@ export function analyze(ctx: BuildContext): Analysis {
           .outgoing(identity.id)
           .filter((e) => e.kind === "HAS_ROLE")
           .map((e) => ({ scope: graph.nodes.get(e.to)!.resourceId ?? e.to, role: e.detail })),
-        cut: inCut ?? path.find((e) => e.scenario) ?? path[0],
+        cut: (owner !== t.name ? crossing : undefined) ?? inCut ?? path.find((e) => e.scenario) ?? path[0],
       });
     }
     return {

@@ -215,9 +215,12 @@ export class ClusterView {
     };
   }
 
-  /** The namespaces in name order (stable output). */
+  private sortedNamespaces?: string[];
+
+  /** The namespaces in name order (stable output); computed once, the view does not change. */
   namespaceNames(): string[] {
-    return [...this.namespaces.keys()].sort();
+    this.sortedNamespaces ??= [...this.namespaces.keys()].sort();
+    return this.sortedNamespaces;
   }
 
   enforced(policy: string): boolean {

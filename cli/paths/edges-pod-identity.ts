@@ -102,6 +102,22 @@ function labelMatchEdge(
   else ctx.graph.addEdge(edge);
 }
 
+const byNamespaceCache = new WeakMap<BindingTarget[], Map<string, BindingTarget[]>>();
+function targetsByNamespace(targets: BindingTarget[]): Map<string, BindingTarget[]> {
+  let index = byNamespaceCache.get(targets);
+  if (!index) {
+    index = new Map();
+    for (const t of targets) {
+      const ns = t.binding.namespace ?? "";
+      const list = index.get(ns);
+      if (list) list.push(t);
+      else index.set(ns, [t]);
+    }
+    byNamespaceCache.set(targets, index);
+  }
+  return index;
+}
+
 /** Edges out of "a pod of its choosing in N". */
 export function podSpecEdges(ctx: BuildContext, targets: BindingTarget[], namespace: string): void {
   const { graph, view } = ctx;
@@ -115,7 +131,19 @@ export function podSpecEdges(ctx: BuildContext, targets: BindingTarget[], namesp
       control: `admission: pin serviceAccountName of pods in ${namespace} (a pod may run as any ServiceAccount of its namespace)`,
       detail: `serviceAccountName: ${sa}`,
     });
-  for (const t of targets) labelMatchEdge(ctx, from, namespace, t, true);
+  if (view.podIdentity.namespaced) {
+    // Namespaced matching refuses every other namespace's binding: judge the own namespace's, and
+    // record the refusal once with the number of bindings it covers (a 1,000-namespace cluster
+    // would otherwise cost a million refused edges).
+    for (const t of targetsByNamespace(targets).get(namespace) ?? [])
+      labelMatchEdge(ctx, from, namespace, t, true);
+    const foreign = targets.filter((t) => t.binding.namespace !== namespace);
+    if (foreign.length > 0) {
+      labelMatchEdge(ctx, from, namespace, foreign[0], true);
+      const recorded = graph.blocked.find((b) => b.from === from && b.kind === "POD_LABEL_MATCH");
+      if (recorded) recorded.count = foreign.length;
+    }
+  } else for (const t of targets) labelMatchEdge(ctx, from, namespace, t, true);
   for (const ex of view.exceptions.filter((e) => e.namespace === namespace))
     graph.addEdge({
       from,

@@ -90,6 +90,9 @@ export function podNamespaces(ctx: BuildContext, grants: Grant[]): Map<string, G
 
 export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): string[] {
   const { graph, view } = ctx;
+  // Only the namespaces a right reaches are visited: the cost follows the grants, not the cluster.
+  const inNamespaces = (namespaces: Set<string>) =>
+    [...namespaces].flatMap((ns) => view.workloadsByNamespace.get(ns) ?? []);
   const created: string[] = [];
   const source = (g: Grant) => [g.binding];
   const pods = (
@@ -121,13 +124,41 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
     }))
       pods(ns, g, "CREATE_WORKLOAD", `create ${c.resource}`);
     // Changing an existing controller's template is as good as creating one.
-    for (const w of view.workloads.filter((w) => w.object.kind === c.kind)) {
+    const patchable = new Set([
+      ...namespacesAllowing(
+        ctx,
+        grants,
+        { verb: "patch", group: c.group, resource: c.resource },
+        true,
+      ).keys(),
+      ...namespacesAllowing(
+        ctx,
+        grants,
+        { verb: "update", group: c.group, resource: c.resource },
+        true,
+      ).keys(),
+    ]);
+    for (const w of inNamespaces(patchable).filter((w) => w.object.kind === c.kind)) {
       const g = verbsAny(grants, ["patch", "update"], c.group, c.resource, w.namespace, w.object.name);
       if (g) pods(w.namespace, g, "PATCH_WORKLOAD", `patch ${c.resource}/${w.object.name}`);
     }
   }
   // Code execution in running workloads.
-  for (const w of view.workloads) {
+  const execable = new Set(
+    (
+      [
+        ["create", "pods/exec"],
+        ["get", "pods/exec"],
+        ["create", "pods/attach"],
+        ["get", "pods/attach"],
+        ["patch", "pods/ephemeralcontainers"],
+        ["update", "pods/ephemeralcontainers"],
+      ] as const
+    ).flatMap(([verb, resource]) => [
+      ...namespacesAllowing(ctx, grants, { verb, group: "", resource }, true).keys(),
+    ]),
+  );
+  for (const w of inNamespaces(execable)) {
     const name = w.object.kind === "Pod" ? w.object.name : undefined;
     const g =
       verbsAny(grants, ["create", "get"], "", "pods/exec", w.namespace, name) ??
@@ -145,8 +176,13 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
     });
   }
   // Tokens of existing service accounts.
-  for (const [ns, accounts] of view.serviceAccounts) {
-    for (const sa of accounts) {
+  for (const ns of namespacesAllowing(
+    ctx,
+    grants,
+    { verb: "create", group: "", resource: "serviceaccounts/token" },
+    true,
+  ).keys()) {
+    for (const sa of view.serviceAccounts.get(ns) ?? []) {
       const g = allowedBy(grants, {
         verb: "create",
         group: "",
@@ -165,7 +201,12 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
         });
     }
   }
-  for (const secret of view.secrets) {
+  const readable = new Set(
+    ["get", "list", "watch"].flatMap((verb) => [
+      ...namespacesAllowing(ctx, grants, { verb, group: "", resource: "secrets" }, true).keys(),
+    ]),
+  );
+  for (const secret of view.secrets.filter((x) => x.namespace && readable.has(x.namespace))) {
     if ((secret.body.type as string) !== "kubernetes.io/service-account-token" || !secret.namespace) continue;
     const sa = secret.annotations["kubernetes.io/service-account.name"];
     if (!sa) continue;
@@ -248,7 +289,11 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
       detail: what,
     });
   };
-  for (const ns of view.namespaceNames()) {
+  for (const ns of namespacesAllowing(ctx, grants, {
+    verb: "create",
+    group: rbacGroup,
+    resource: "rolebindings",
+  }).keys()) {
     const createBinding = allowedBy(grants, {
       verb: "create",
       group: rbacGroup,

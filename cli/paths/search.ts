@@ -45,7 +45,11 @@ export function ancestors(incoming: Map<string, GraphEdge[]>, target: string): S
 
 export function incomingIndex(graph: AttackGraph): Map<string, GraphEdge[]> {
   const incoming = new Map<string, GraphEdge[]>();
-  for (const e of graph.edges) incoming.set(e.to, [...(incoming.get(e.to) ?? []), e]);
+  for (const e of graph.edges) {
+    const list = incoming.get(e.to);
+    if (list) list.push(e);
+    else incoming.set(e.to, [e]);
+  }
   return incoming;
 }
 
@@ -54,17 +58,22 @@ export function incomingIndex(graph: AttackGraph): Map<string, GraphEdge[]> {
  * can reach it (`within`). Parallel edges between two nodes each count, as each is its own control.
  */
 export function minimumCut(
-  graph: AttackGraph,
+  incoming: Map<string, GraphEdge[]>,
   entries: string[],
   target: string,
   within: Set<string>,
 ): GraphEdge[] {
   const SOURCE = "\u0000source";
-  const edges = graph.edges.filter((e) => within.has(e.from) && within.has(e.to));
+  // Only the sub-graph that can reach the target: every edge into one of its nodes from another.
+  const edges: GraphEdge[] = [];
+  for (const node of within) for (const e of incoming.get(node) ?? []) if (within.has(e.from)) edges.push(e);
   const flow = new Map<string, number>(); // edge id -> 0/1
   const adjacency = new Map<string, { edge: GraphEdge; forward: boolean }[]>();
-  const link = (node: string, item: { edge: GraphEdge; forward: boolean }) =>
-    adjacency.set(node, [...(adjacency.get(node) ?? []), item]);
+  const link = (node: string, item: { edge: GraphEdge; forward: boolean }) => {
+    const list = adjacency.get(node);
+    if (list) list.push(item);
+    else adjacency.set(node, [item]);
+  };
   for (const e of edges) {
     link(e.from, { edge: e, forward: true });
     link(e.to, { edge: e, forward: false });
