@@ -30,6 +30,10 @@ export function buildGraph(facts: Facts, teams?: Team[]): BuildContext {
     identities,
     teams: teams ?? teamsFromCluster(view, rbac),
   };
+  if (ctx.teams.length === 0)
+    facts.assumptions.push(
+      "no teams found: no namespace carries the aks-hardening.io/team label; pass --teams <file> to name them",
+    );
   for (const u of rbac.unresolved)
     facts.assumptions.push(`binding to an undeclared role grants nothing here: ${u}`);
   if (view.podIdentity.present && !view.podIdentity.sources.length)
