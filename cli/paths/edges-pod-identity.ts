@@ -91,14 +91,14 @@ function labelMatchEdge(
     params: { selector: t.selector },
     detail: `pod in ${podNamespace} labelled aadpodidbinding=${t.selector} matches ${t.binding.namespace}/${t.binding.name}${cross ? " (across namespaces)" : ""}`,
   };
-  if (cross && t.namespaced)
-    ctx.graph.addBlocked({ ...edge, blockedBy: "aad-pod-identity namespaced mode (forceNamespaced)" });
-  else if (
-    chosen &&
-    ctx.view.enforced(POD_IDENTITY_LABEL_POLICY) &&
-    !t.selector.startsWith(`${podNamespace}.`)
-  )
+  // The admission policy is named first when both hold: it refuses the pod itself, before MIC or
+  // NMI ever see it (and is what an attacker meets).
+  const labelRefused =
+    chosen && ctx.view.enforced(POD_IDENTITY_LABEL_POLICY) && !t.selector.startsWith(`${podNamespace}.`);
+  if (labelRefused)
     ctx.graph.addBlocked({ ...edge, blockedBy: `admission policy ${POD_IDENTITY_LABEL_POLICY}` });
+  else if (cross && t.namespaced)
+    ctx.graph.addBlocked({ ...edge, blockedBy: "aad-pod-identity namespaced mode (forceNamespaced)" });
   else ctx.graph.addEdge(edge);
 }
 

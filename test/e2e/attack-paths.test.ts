@@ -296,7 +296,7 @@ describe("hardened local install", () => {
           (b.kind === "POD_LABEL_MATCH" && b.blockedBy.startsWith("admission"))),
     );
     expect(blocked.map((b) => b.kind).sort()).toEqual(
-      expect.arrayContaining(["HOSTNET_IMDS", "NODE_ESCAPE"]),
+      expect.arrayContaining(["HOSTNET_IMDS", "NODE_ESCAPE", "POD_LABEL_MATCH"]),
     );
     for (const b of blocked) {
       const create: GraphEdge = {
