@@ -13,6 +13,7 @@ import * as path from "path";
 import { parse, stringify } from "yaml";
 import { fromStackExport } from "../cli/stack-export";
 import { toEvaluated, type PlannedResource } from "../cli/resources";
+import { LIVE_TEAM_COUNTS, liveClusterRow, planAnalysisRow } from "./paths";
 
 const ROOT = path.resolve(__dirname, "..");
 const TEAM_COUNTS = [1, 10, 50, 100, 200];
@@ -204,7 +205,16 @@ async function main(): Promise<void> {
     const dir = path.join(tmp, `teams-${teams}`);
     mkdirSync(dir);
     generatedStack(dir, teams);
-    const run = plan(["--stack", "dev", "--stacks-dir", dir, "--format", "json"]);
+    const run = plan([
+      "--stack",
+      "dev",
+      "--stacks-dir",
+      dir,
+      "--format",
+      "json",
+      "--out",
+      path.join(dir, "plan.json"),
+    ]);
     oneTeam ??= run;
     const cost = (r: PlanRun) => r.cpuSeconds ?? r.seconds;
     const marginal =
@@ -213,6 +223,17 @@ async function main(): Promise<void> {
   }
 
   console.log(await evaluationThroughput(planFile));
+
+  // Attack paths: the same generated plans, then a live API server (skipped without binaries).
+  for (const teams of TEAM_COUNTS.filter((t) => t >= 10))
+    console.log(planAnalysisRow(path.join(tmp, `teams-${teams}`, "plan.json"), teams));
+  if (process.env.AKS_HARDENING_BENCH_LIVE !== "0") {
+    try {
+      for (const teams of LIVE_TEAM_COUNTS) console.log(await liveClusterRow(teams));
+    } catch (err) {
+      console.log(`attack paths, live API server: not measured (${(err as Error).message.split("\n")[0]})`);
+    }
+  }
 }
 
 main().catch((err: unknown) => {

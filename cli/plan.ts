@@ -18,7 +18,7 @@ import { toStackExport } from "./stack-export";
 import { loadStackFile, resolveStacksDir } from "./stack-file";
 
 const USAGE =
-  "usage: npm run plan -- --stack <name> [--out <file.json>] [--report <file.md>] [--policy-config <file.json>] [--format table|json|sarif] [--stacks-dir <dir>]";
+  "usage: npm run plan -- --stack <name> [--out <file.json>] [--report <file.md>] [--policy-config <file.json>] [--format table|json|sarif] [--stacks-dir <dir>] [--paths [--paths-out <attack-paths.json>]]";
 
 async function main(): Promise<number> {
   const { values } = parseCliArgs(
@@ -29,6 +29,8 @@ async function main(): Promise<number> {
       options: {
         stack: { type: "string" },
         out: { type: "string" },
+        paths: { type: "boolean" },
+        "paths-out": { type: "string" },
         ...SHARED_OPTIONS,
       },
     },
@@ -40,6 +42,11 @@ async function main(): Promise<number> {
   }
   if (!values.stack) throw new InputError(`--stack is required\n${USAGE}`);
   const format = parseFormat(values.format);
+  if (values.paths && format !== "table")
+    throw new InputError(
+      `--paths adds a text report to the table output; for json/sarif use npm run paths -- --stack <name> --format ...`,
+    );
+  if (values["paths-out"] && !values.paths) throw new InputError(`--paths-out needs --paths`);
   const stacksDir = resolveStacksDir(values["stacks-dir"]);
   const stack = loadStackFile(stacksDir, values.stack);
 
@@ -67,7 +74,7 @@ async function main(): Promise<number> {
   const policyConfig = choosePolicyConfig(values["policy-config"], stack.stack);
   if (policyConfig.note) notes.push(policyConfig.note);
   const relativeStackFile = path.relative(process.cwd(), stack.file).split(path.sep).join("/");
-  return judge(resources, {
+  const verdict = await judge(resources, {
     format,
     policyConfigFile: policyConfig.file,
     reportFile: values.report,
@@ -75,6 +82,17 @@ async function main(): Promise<number> {
     source: { kind: "plan", ...identifyStack(resources), sourceFile: relativeStackFile },
     notes,
   });
+  if (!values.paths) return verdict;
+  // The attack-path analysis of the same recorded resources (`npm run paths` gives every format).
+  process.stdout.write("\n");
+  const { factsFromResources } = await import("./paths/read-resources");
+  const { runPaths } = await import("./paths/report");
+  const paths = runPaths(factsFromResources(resources, `plan of stack ${stack.stack}`), {
+    format: "table",
+    out: values["paths-out"],
+    artifactUri: relativeStackFile,
+  });
+  return Math.max(verdict, paths.exitCode);
 }
 
 runCli(main);

@@ -143,8 +143,8 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
 
   test("the objects the engine deployed are the ones the e2e suite converts from the mocks", async () => {
     const key = (o: {
-      apiVersion?: unknown;
-      kind?: unknown;
+      apiVersion?: string;
+      kind?: string;
       metadata?: { name?: string; namespace?: string };
     }) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`;
     const deployed = (await stackExport())
