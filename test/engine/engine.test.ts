@@ -10,7 +10,14 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { spawnSync } from "node:child_process";
 import { findBinaries } from "../e2e/support/binaries";
-import { LOCAL_STACK, recordBlueprint, tokenUsers, attackerTeam, victimTeam } from "../e2e/support/blueprint";
+import {
+  LOCAL_STACK,
+  recordBlueprint,
+  tokenUsers,
+  attackerTeam,
+  victimTeam,
+  USERS,
+} from "../e2e/support/blueprint";
 import type { Blueprint } from "../e2e/support/blueprint";
 import { startCluster } from "../e2e/support/cluster";
 import type { Cluster } from "../e2e/support/cluster";
@@ -128,7 +135,6 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
     expectOk(preview);
     const json = JSON.parse(preview.stdout);
     const urns = (json.steps as { urn: string }[]).map((s) => s.urn).sort();
-    fs.writeFileSync("/tmp/logs/preview.json", preview.stdout);
     expect(urns.map(typeAndName).sort()).toEqual(planned.urns.map(typeAndName).sort());
   });
 
@@ -237,6 +243,82 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       ]),
     );
   });
+
+  test.each(["typed", "custom-resource"])(
+    "a team's raw privileged Deployment (%s) is refused by pulumi preview --policy-pack, and nothing is created",
+    async (delivery) => {
+      const victim = victimTeam(blueprint.config);
+      const namespace = victim.namespaces[0];
+      const dir = path.join(path.dirname(project), `raw-${delivery}`);
+      fs.cpSync(path.join(__dirname, "fixtures", "raw-workload"), dir, { recursive: true });
+      fs.symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"), "dir");
+      const stack = `raw-${delivery}`;
+      expectOk(await engine.run(dir, ["stack", "init", stack, "--secrets-provider", "passphrase"]));
+      // The team developer's own credentials, as a team's CI would hold them.
+      expectOk(
+        await engine.run(dir, [
+          "config",
+          "set",
+          "--stack",
+          stack,
+          "--secret",
+          "kubeconfig",
+          cluster.kubeconfig(USERS.victimDeveloper),
+        ]),
+      );
+      expectOk(await engine.run(dir, ["config", "set", "--stack", stack, "namespace", namespace]));
+      expectOk(await engine.run(dir, ["config", "set", "--stack", stack, "delivery", delivery]));
+      const pack = path.join(project, "policy-pack");
+      const packConfig = path.join(pack, "config", `${STACK}.json`);
+
+      const preview = await engine.run(dir, [
+        "preview",
+        "--stack",
+        stack,
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        packConfig,
+      ]);
+      expect(preview.code).not.toBe(0);
+      expect(preview.stdout).toMatch(/\[mandatory\] \[severity: critical\]\s+k8s-workload-pod-security/);
+      const up = await engine.run(dir, [
+        "up",
+        "--yes",
+        "--stack",
+        stack,
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        packConfig,
+      ]);
+      expect(up.code).not.toBe(0);
+      const deployment = await admin.request(
+        "GET",
+        `/apis/apps/v1/namespaces/${namespace}/deployments/sniffer`,
+      );
+      expect(deployment.status).toBe(404);
+
+      // The control removed: the same preview with that policy disabled no longer names it.
+      const disabled = path.join(path.dirname(project), `pack-config-${delivery}.json`);
+      const withoutControl = {
+        ...JSON.parse(fs.readFileSync(packConfig, "utf8")),
+        "k8s-workload-pod-security": "disabled",
+      };
+      fs.writeFileSync(disabled, JSON.stringify(withoutControl));
+      const unguarded = await engine.run(dir, [
+        "preview",
+        "--stack",
+        stack,
+        "--policy-pack",
+        pack,
+        "--policy-pack-config",
+        disabled,
+      ]);
+      expect(unguarded.stdout).toContain("sniffer");
+      expect(unguarded.stdout).not.toMatch(/\[mandatory\][^\n]*k8s-workload-pod-security/);
+    },
+  );
 
   test("destroy: every resource removed, the team namespaces gone", async () => {
     expectOk(await engine.run(project, ["destroy", "--yes", "--skip-preview", "--stack", STACK]));
