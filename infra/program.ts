@@ -181,7 +181,8 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
         teamOutputs(resourceGroupId, identities),
       ]),
     ),
-    kubeconfig,
+    // No `kubeconfig` output: `existing.kubeconfig` is the platform's credential, and any reader
+    // of this stack (a team's StackReference decrypts secrets) would get it.
   };
 }
 

@@ -2,12 +2,26 @@
  * The `local` stack (clusterMode `existing`): the program creates no Azure resource at all and
  * hardens the cluster its (secret) kubeconfig points at, with the identities given by ID.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ofType, single } from "../../testing/recording-mocks";
-import { describeGuardrails, runStack, withGuardrails, type StackRun } from "./whole-program";
+import {
+  credentialsInOutputs,
+  describeGuardrails,
+  runStack,
+  withGuardrails,
+  type StackRun,
+} from "./whole-program";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\ncontexts: []\nusers: []\n";
+/** The platform principal's kubeconfig: a token credential, as `existing.kubeconfig` carries. */
+const KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  "clusters: [{ name: c, cluster: { server: https://127.0.0.1:6443 } }]",
+  "users: [{ name: platform, user: { token: platform-secret-token } }]",
+  "contexts: [{ name: c, context: { cluster: c, user: platform } }]",
+  "current-context: c",
+  "",
+].join("\n");
 
 const withPodIdentityMode = (mode: string) => (project: Record<string, unknown>) => ({
   ...project,
@@ -43,7 +57,7 @@ describe("stack local (existing mode)", () => {
     single(run.resources, "aks-hardening:kubernetes:KubernetesHardening");
   });
 
-  it("returns the given resource groups and identity client IDs, and the kubeconfig as a secret", async () => {
+  it("returns the given resource groups and identity client IDs", () => {
     const teams = run.outputs.teams as Record<
       string,
       { resourceGroupId: string; identities: Record<string, { clientId: string; resourceId: string }> }
@@ -55,7 +69,15 @@ describe("stack local (existing mode)", () => {
         expect(teams[team.name].identities[identity.name]).toEqual(identity.existing);
       }
     }
-    expect(await pulumi.isSecret(run.programOutputs.kubeconfig as pulumi.Output<string>)).toBe(true);
+  });
+
+  it("exports no credential: not the platform kubeconfig, not any kubeconfig with a user credential", () => {
+    expect(run.outputs.kubeconfig).toBeUndefined();
+    expect(credentialsInOutputs(run.outputs)).toEqual([]);
+    // The check itself finds the platform's kubeconfig when it is exported.
+    expect(credentialsInOutputs({ ...run.outputs, leaked: KUBECONFIG })).toEqual([
+      "leaked: users[0].user.token",
+    ]);
   });
 
   it("refuses pod-identity standard mode with an error naming the key and value", async () => {

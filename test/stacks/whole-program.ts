@@ -3,6 +3,7 @@
  * exactly as the offline plan does, and defines the assertions every `create`-mode stack must pass.
  * Each stack has its own test file (one mock run per jest file: the Pulumi runtime is per process).
  */
+import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "path";
 import { readStackFile, type StackFileOptions } from "../../infra/config/stack-file";
@@ -235,6 +236,10 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
     it("exports the kubeconfig as a secret", async () => {
       expect(await pulumi.isSecret(run().programOutputs.kubeconfig as pulumi.Output<string>)).toBe(true);
     });
+
+    it("exports no credential: every kubeconfig in the outputs (contracts included) authenticates its user itself", () => {
+      expect(credentialsInOutputs(run().outputs)).toEqual([]);
+    });
   });
 }
 
@@ -301,4 +306,23 @@ export function describeGuardrails(stack: string, run: () => StackRun): void {
       expect(other.messages.join("\n")).toContain('got "privileged"');
     });
   });
+}
+
+/**
+ * Every kubeconfig credential in a stack's outputs (secrets included: `outputs` holds the resolved
+ * values), as `<output path>: <where in the kubeconfig>`; found with the contract's own reader.
+ */
+export function credentialsInOutputs(outputs: Record<string, unknown>): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, at: string) => {
+    if (typeof value === "string") {
+      const parsed = parseKubeconfig(value);
+      if (isKubeconfig(parsed))
+        found.push(...kubeconfigCredentials(parsed).map((where) => `${at}: ${where}`));
+    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+    else if (value !== null && typeof value === "object")
+      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
+  };
+  walk(outputs, "");
+  return found;
 }
