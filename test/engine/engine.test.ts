@@ -45,6 +45,19 @@ function expectOk(result: RunResult): void {
     );
 }
 
+/** `pulumi stack init` with a passphrase secrets provider, then one `config set` per entry. */
+async function initStack(
+  cwd: string,
+  stack: string,
+  config: { key: string; value: string; secret?: boolean; path?: boolean }[],
+): Promise<void> {
+  expectOk(await engine.run(cwd, ["stack", "init", stack, "--secrets-provider", "passphrase"]));
+  for (const { key, value, secret, path: isPath } of config) {
+    const flags = [...(secret ? ["--secret"] : []), ...(isPath ? ["--path"] : [])];
+    expectOk(await engine.run(cwd, ["config", "set", "--stack", stack, ...flags, key, value]));
+  }
+}
+
 async function stackExport(): Promise<ExportedResource[]> {
   const exported = await engine.run(project, ["stack", "export", "--stack", STACK]);
   expectOk(exported);
@@ -90,20 +103,10 @@ beforeAll(async () => {
   project = path.join(scratch, "project");
   copyProject(project);
   engine = new Engine(tools, scratch);
-  expectOk(await engine.run(project, ["stack", "init", STACK, "--secrets-provider", "passphrase"]));
   // As README "Deploying" says: the platform's kubeconfig, set as a secret.
-  expectOk(
-    await engine.run(project, [
-      "config",
-      "set",
-      "--stack",
-      STACK,
-      "--secret",
-      "--path",
-      "existing.kubeconfig",
-      cluster.kubeconfig("bootstrap"),
-    ]),
-  );
+  await initStack(project, STACK, [
+    { key: "existing.kubeconfig", value: cluster.kubeconfig("bootstrap"), secret: true, path: true },
+  ]);
 }, 600_000);
 
 afterAll(async () => {
@@ -253,45 +256,29 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       fs.cpSync(path.join(__dirname, "fixtures", "raw-workload"), dir, { recursive: true });
       fs.symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"), "dir");
       const stack = `raw-${delivery}`;
-      expectOk(await engine.run(dir, ["stack", "init", stack, "--secrets-provider", "passphrase"]));
       // The team developer's own credentials, as a team's CI would hold them.
-      expectOk(
-        await engine.run(dir, [
-          "config",
-          "set",
-          "--stack",
-          stack,
-          "--secret",
-          "kubeconfig",
-          cluster.kubeconfig(USERS.victimDeveloper),
-        ]),
-      );
-      expectOk(await engine.run(dir, ["config", "set", "--stack", stack, "namespace", namespace]));
-      expectOk(await engine.run(dir, ["config", "set", "--stack", stack, "delivery", delivery]));
+      await initStack(dir, stack, [
+        { key: "kubeconfig", value: cluster.kubeconfig(USERS.victimDeveloper), secret: true },
+        { key: "namespace", value: namespace },
+        { key: "delivery", value: delivery },
+      ]);
       const pack = path.join(project, "policy-pack");
       const packConfig = path.join(pack, "config", `${STACK}.json`);
+      const withPack = (command: string[], config = packConfig) =>
+        engine.run(dir, [
+          ...command,
+          "--stack",
+          stack,
+          "--policy-pack",
+          pack,
+          "--policy-pack-config",
+          config,
+        ]);
 
-      const preview = await engine.run(dir, [
-        "preview",
-        "--stack",
-        stack,
-        "--policy-pack",
-        pack,
-        "--policy-pack-config",
-        packConfig,
-      ]);
+      const preview = await withPack(["preview"]);
       expect(preview.code).not.toBe(0);
       expect(preview.stdout).toMatch(/\[mandatory\] \[severity: critical\]\s+k8s-workload-pod-security/);
-      const up = await engine.run(dir, [
-        "up",
-        "--yes",
-        "--stack",
-        stack,
-        "--policy-pack",
-        pack,
-        "--policy-pack-config",
-        packConfig,
-      ]);
+      const up = await withPack(["up", "--yes"]);
       expect(up.code).not.toBe(0);
       const deployment = await admin.request(
         "GET",
@@ -306,15 +293,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
         "k8s-workload-pod-security": "disabled",
       };
       fs.writeFileSync(disabled, JSON.stringify(withoutControl));
-      const unguarded = await engine.run(dir, [
-        "preview",
-        "--stack",
-        stack,
-        "--policy-pack",
-        pack,
-        "--policy-pack-config",
-        disabled,
-      ]);
+      const unguarded = await withPack(["preview"], disabled);
       expect(unguarded.stdout).toContain("sniffer");
       expect(unguarded.stdout).not.toMatch(/\[mandatory\][^\n]*k8s-workload-pod-security/);
     },
