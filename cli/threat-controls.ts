@@ -1,5 +1,5 @@
 /**
- * Recognises the controls of the threat model (DESIGN.md S1-S6) in a set of resources, from the
+ * Recognises the controls of the threat model (S1-S6, README "What the blueprint defends against") in a set of resources, from the
  * resources themselves: container flags of MIC/NMI, namespace labels, admission policies by what
  * they match and check, RBAC rules bound to team groups, Azure role assignment scopes. Nothing is
  * taken from config or names alone, so an audit of any stack (not only ours) gets an honest answer.

@@ -28,7 +28,7 @@ export function threatReport(verdicts: ScenarioVerdict[], ctx: ReportContext): s
   const out = [
     `# Threat report: ${ctx.subject}`,
     "",
-    `${ctx.resourceCount} resources judged against the threat model S1-S6 (DESIGN.md). A scenario is`,
+    `${ctx.resourceCount} resources judged against the threat model S1-S6 (README: "What the blueprint defends against"). A scenario is`,
     "**defended** when every control it needs is present (or cannot apply) and the policy pack reports",
     "no mandatory violation tagged with it; otherwise it is **exposed**, naming what is missing.",
     ...ctx.notes.map((n) => `\n> ${n}`),

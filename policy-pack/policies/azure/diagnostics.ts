@@ -1,7 +1,7 @@
 /**
  * Control-plane audit logs reach Log Analytics: every AKS cluster in the stack has a diagnostic
  * setting that ships `kube-audit-admin` (or `kube-audit`) and `guard`. This is how exec into the
- * identity namespace and RBAC changes are seen (DESIGN.md, monitoring recommendation).
+ * identity namespace and RBAC changes are seen (the monitoring recommendation of the threat model in the README).
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { judged, Judge, Props } from "../lib/judge";

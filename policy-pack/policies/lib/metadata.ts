@@ -1,7 +1,7 @@
 /**
  * What every policy of the pack must carry, enforced by the type system (and checked again by the
  * pack-wide test): a kebab-case name, a description, a severity, remediation steps and tags that
- * name the threat scenarios (S1-S6 of DESIGN.md) and, where one applies, the CIS AKS benchmark item.
+ * name the threat scenarios (S1-S6 of the README threat model) and, where one applies, the CIS AKS benchmark item.
  */
 import type { ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 
@@ -15,7 +15,7 @@ export type PackResourcePolicy = ResourceValidationPolicy & Metadata;
 export type PackStackPolicy = StackValidationPolicy & Metadata;
 export type PackPolicy = PackResourcePolicy | PackStackPolicy;
 
-/** Threat scenarios of DESIGN.md, used as tags. */
+/** Threat scenarios of the README threat model, used as tags. */
 export type Scenario = "S1" | "S2" | "S3" | "S4" | "S5" | "S6";
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The attacks of the threat model (shared/DESIGN.md S1-S6 plus the shared-namespace and
+ * The attacks of the threat model (S1-S6 of the README plus the shared-namespace and
  * cluster-admin routes), each as one concrete API request by a team-B principal, with the layer
  * that must refuse it on the hardened cluster and the outcome on the default-style baseline.
  */
