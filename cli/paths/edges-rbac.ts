@@ -88,6 +88,21 @@ export function podNamespaces(ctx: BuildContext, grants: Grant[]): Map<string, G
   return result;
 }
 
+/** Each existing ServiceAccount (by name) on which `grants` allow `verb` on `resource`, with the grant. */
+function* serviceAccountsAllowing(
+  ctx: BuildContext,
+  grants: Grant[],
+  verb: string,
+  resource: string,
+): Generator<{ ns: string; sa: string; g: Grant }> {
+  for (const ns of namespacesAllowing(ctx, grants, { verb, group: "", resource }, true).keys()) {
+    for (const sa of ctx.view.serviceAccounts.get(ns) ?? []) {
+      const g = allowedBy(grants, { verb, group: "", resource, namespace: ns, name: sa });
+      if (g) yield { ns, sa, g };
+    }
+  }
+}
+
 export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): string[] {
   const { graph, view } = ctx;
   // Only the namespaces a right reaches are visited: the cost follows the grants, not the cluster.
@@ -176,31 +191,15 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
     });
   }
   // Tokens of existing service accounts.
-  for (const ns of namespacesAllowing(
-    ctx,
-    grants,
-    { verb: "create", group: "", resource: "serviceaccounts/token" },
-    true,
-  ).keys()) {
-    for (const sa of view.serviceAccounts.get(ns) ?? []) {
-      const g = allowedBy(grants, {
-        verb: "create",
-        group: "",
-        resource: "serviceaccounts/token",
-        namespace: ns,
-        name: sa,
-      });
-      if (g)
-        graph.addEdge({
-          from,
-          to: serviceAccountNode(ctx, ns, sa),
-          kind: "TOKEN_REQUEST",
-          sources: source(g),
-          control: `RBAC: ${g.bindingLabel} must not grant create serviceaccounts/token in ${ns}`,
-          detail: `TokenRequest for ${ns}/${sa} (any audience, api://AzureADTokenExchange included)`,
-        });
-    }
-  }
+  for (const { ns, sa, g } of serviceAccountsAllowing(ctx, grants, "create", "serviceaccounts/token"))
+    graph.addEdge({
+      from,
+      to: serviceAccountNode(ctx, ns, sa),
+      kind: "TOKEN_REQUEST",
+      sources: source(g),
+      control: `RBAC: ${g.bindingLabel} must not grant create serviceaccounts/token in ${ns}`,
+      detail: `TokenRequest for ${ns}/${sa} (any audience, api://AzureADTokenExchange included)`,
+    });
   const readable = new Set(
     ["get", "list", "watch"].flatMap((verb) => [
       ...namespacesAllowing(ctx, grants, { verb, group: "", resource: "secrets" }, true).keys(),
@@ -240,31 +239,15 @@ export function rbacEdges(ctx: BuildContext, from: string, grants: Grant[]): str
         detail: `impersonate ${s.kind} ${s.name}`,
       });
   }
-  for (const ns of namespacesAllowing(
-    ctx,
-    grants,
-    { verb: "impersonate", group: "", resource: "serviceaccounts" },
-    true,
-  ).keys()) {
-    for (const sa of view.serviceAccounts.get(ns) ?? []) {
-      const g = allowedBy(grants, {
-        verb: "impersonate",
-        group: "",
-        resource: "serviceaccounts",
-        namespace: ns,
-        name: sa,
-      });
-      if (g)
-        graph.addEdge({
-          from,
-          to: serviceAccountNode(ctx, ns, sa),
-          kind: "IMPERSONATE",
-          sources: source(g),
-          control: `RBAC: ${g.bindingLabel} must not grant impersonate on serviceaccounts in ${ns}`,
-          detail: `impersonate ServiceAccount ${ns}/${sa}`,
-        });
-    }
-  }
+  for (const { ns, sa, g } of serviceAccountsAllowing(ctx, grants, "impersonate", "serviceaccounts"))
+    graph.addEdge({
+      from,
+      to: serviceAccountNode(ctx, ns, sa),
+      kind: "IMPERSONATE",
+      sources: source(g),
+      control: `RBAC: ${g.bindingLabel} must not grant impersonate on serviceaccounts in ${ns}`,
+      detail: `impersonate ServiceAccount ${ns}/${sa}`,
+    });
   // Escalation: grant oneself any role (bind, or write roles beyond one's rights with escalate).
   const rbacGroup = "rbac.authorization.k8s.io";
   const escalate = (scope: string, g: Grant, what: string) => {
