@@ -128,9 +128,14 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
       ]),
     ),
     kubeconfig: cluster.kubeconfig,
-    // What each team's own stacks read through `getTeamContract` (components/team). The user
+    // Every team's contract, for the platform's publishing step (cli/publish-contract.ts) that
+    // writes each into that team's own contract stack; teams never read this stack. The user
     // kubeconfig carries no credential of its own (Entra login via kubelogin), so it may be shared.
-    teamContracts: teamContractsOutput({ teams: hardeningTeams, kubeconfig: cluster.kubeconfig }),
+    teamContracts: teamContractsOutput({
+      teams: hardeningTeams,
+      kubeconfig: cluster.kubeconfig,
+      teamImageRegistries: teamImageRegistries(config),
+    }),
   };
 }
 
@@ -164,13 +169,15 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
     return { team, resourceGroupId: team.resourceGroupId, identities };
   });
 
+  const hardeningTeams = teams.map(({ team, resourceGroupId, identities }) =>
+    hardeningTeam(team, resourceGroupId, identities),
+  );
   new KubernetesHardening(config.cluster.name, {
     provider,
     ...platformTrust(config),
-    teams: teams.map(({ team, resourceGroupId, identities }) =>
-      hardeningTeam(team, resourceGroupId, identities),
-    ),
+    teams: hardeningTeams,
   });
+  const { teamKubeconfig } = config.existing;
 
   return {
     clusterMode: config.clusterMode,
@@ -182,8 +189,22 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
       ]),
     ),
     // No `kubeconfig` output: `existing.kubeconfig` is the platform's credential, and any reader
-    // of this stack (a team's StackReference decrypts secrets) would get it.
+    // of this stack (a StackReference decrypts secrets) would get it.
+    ...(teamKubeconfig !== undefined
+      ? {
+          teamContracts: teamContractsOutput({
+            teams: hardeningTeams,
+            kubeconfig: teamKubeconfig,
+            teamImageRegistries: teamImageRegistries(config),
+          }),
+        }
+      : {}),
   };
+}
+
+/** Each team's own registries, as its contract publishes them. */
+function teamImageRegistries(config: BlueprintConfig): Record<string, string[]> {
+  return Object.fromEntries(config.teams.map((team) => [team.name, team.imageRegistries]));
 }
 
 /** What both modes hand the Kubernetes layer about the platform: its principals and namespaces. */

@@ -3,7 +3,10 @@
  * (its namespaces, its identities and how pods bind to them, its resource group, the API server).
  *
  * The platform program exports `teamContracts` (team name -> contract) built by
- * `teamContractsOutput`; teams read it with `getTeamContract` (stack-reference.ts). The shape is
+ * `teamContractsOutput`; the platform publishes each team's entry into that team's own contract
+ * stack (`contracts/`, `cli/publish-contract.ts`), because a StackReference returns every output
+ * of the stack it reads: a team that could read the platform stack could read every team's
+ * contract. Teams read their contract stack with `getTeamContract` (stack-reference.ts). The shape is
  * versioned by `contractVersion`: adding an optional field keeps version 1, renaming or removing
  * one, or changing a meaning, bumps it, and readers refuse versions they do not know.
  */
@@ -21,8 +24,20 @@ import {
 /** The contract version this library writes and reads. */
 export const TEAM_CONTRACT_VERSION = 1;
 
-/** Name of the platform stack output that holds every team's contract. */
+/**
+ * Name of the platform stack output that holds every team's contract. Only the platform reads it:
+ * its publishing step copies each contract into that team's own contract stack.
+ */
 export const TEAM_CONTRACTS_OUTPUT = "teamContracts";
+
+/**
+ * Name of the one output of a team's contract stack (project `aks-hardening-contracts`, one stack
+ * per team): that team's contract and nothing else. `getTeamContract` reads it.
+ */
+export const TEAM_CONTRACT_OUTPUT = "teamContract";
+
+/** The Pulumi project of the per-team contract stacks (`contracts/`). */
+export const CONTRACTS_PROJECT = "aks-hardening-contracts";
 
 /** One managed identity the team's pods may use, and how a pod binds to it. */
 export interface TeamContractIdentity {

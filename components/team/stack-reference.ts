@@ -1,8 +1,8 @@
 /**
- * The team side of the contract: read it from the platform stack, check its shape and version, and
- * hand the team's program a typed contract, so that a team writes one line:
+ * The team side of the contract: read it from the team's own contract stack, check its shape and
+ * version, and hand the team's program a typed contract, so that a team writes one line:
  *
- *   const contract = await getTeamContract("acme/aks-hardening/prod", "team-a");
+ *   const contract = await getTeamContract("acme/aks-hardening-contracts/team-a", "team-a");
  *
  * It is async on purpose: a StackReference's values are known at preview, and resolving them up
  * front lets a bad contract or a wrong team name fail with a clear error before any resource of the
@@ -11,9 +11,10 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { podIdentitySelector } from "../kubernetes/conventions";
-import { TEAM_CONTRACT_VERSION, TEAM_CONTRACTS_OUTPUT } from "./contract";
+import { TEAM_CONTRACT_OUTPUT, TEAM_CONTRACT_VERSION } from "./contract";
 import type { TeamContract, TeamContractData, TeamContractIdentity } from "./contract";
 import { ProblemList, TeamInputError } from "./errors";
+import { kubeconfigCredentials, parseKubeconfig } from "./kubeconfig";
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,11 +98,15 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
 
 /**
  * Pure: checks that `raw` is a contract of `team` in a version this library reads, and returns it
- * typed. Throws `TeamInputError` listing every missing or wrong field, each named by its path
- * (`teamContracts.<team>.<field>`).
+ * typed. Throws `TeamInputError` listing every missing or wrong field, each named by its path under
+ * `root` (default `teamContract`, the contract stack's output; `teamContracts.<team>` on the
+ * platform side).
  */
-export function validateTeamContract(raw: unknown, team: string): TeamContractData {
-  const root = `${TEAM_CONTRACTS_OUTPUT}.${team}`;
+export function validateTeamContract(
+  raw: unknown,
+  team: string,
+  root: string = TEAM_CONTRACT_OUTPUT,
+): TeamContractData {
   const subject = `platform contract for team "${team}"`;
   const problems = new ProblemList();
   const contract = asObj(raw);
@@ -145,53 +150,55 @@ export function validateTeamContract(raw: unknown, team: string): TeamContractDa
   const kubernetes = asObj(c.kubernetes);
   requireString(problems, `${root}.kubernetes.server`, kubernetes?.server, /^https:\/\//, "an https:// URL");
   requireString(problems, `${root}.kubernetes.kubeconfig`, kubernetes?.kubeconfig);
+  // Checked again on the way in: a contract is read by a whole team, so a credential published by
+  // mistake must stop here rather than become every team member's access.
+  const parsed =
+    typeof kubernetes?.kubeconfig === "string" ? parseKubeconfig(kubernetes.kubeconfig) : undefined;
+  const credentials = parsed ? kubeconfigCredentials(parsed) : [];
+  if (credentials.length > 0)
+    problems.add(
+      `${root}.kubernetes.kubeconfig`,
+      `(kubeconfig with ${credentials.join(", ")})`,
+      "embeds credentials; a contract's kubeconfig must let each user log in as themselves",
+    );
   problems.throwIfAny(subject);
   return c as unknown as TeamContractData;
 }
 
 /**
- * Reads `team`'s contract from the platform stack `platformStack` (`<org>/<project>/<stack>`)
+ * Reads `team`'s contract from its contract stack `contractStack`
+ * (`<org>/aks-hardening-contracts/<team>`, which the platform publishes and the team may read)
  * through a `pulumi.StackReference`, validates it, and returns it typed, with the kubeconfig as a
  * secret Output and everything else plain.
  *
- * @param opts options of the StackReference (e.g. `parent`); its name is `platform-contract-<team>`.
+ * @param opts options of the StackReference (e.g. `parent`); its name is `team-contract-<team>`.
  */
 export async function getTeamContract(
-  platformStack: string,
+  contractStack: string,
   team: string,
   opts?: pulumi.CustomResourceOptions,
 ): Promise<TeamContract> {
   const problems = new ProblemList();
-  if (!STACK_NAME.test(platformStack))
-    problems.add("platformStack", platformStack, "must be <org>/<project>/<stack>");
+  if (!STACK_NAME.test(contractStack))
+    problems.add("contractStack", contractStack, "must be <org>/<project>/<stack>");
   if (!DNS_LABEL.test(team)) problems.add("team", team, "must be a DNS-1123 label");
   problems.throwIfAny("arguments of getTeamContract");
 
-  const reference = new pulumi.StackReference(`platform-contract-${team}`, { name: platformStack }, opts);
-  // The output is secret as a whole (it carries the kubeconfig): read it either way.
-  const details = await reference.getOutputDetails(TEAM_CONTRACTS_OUTPUT);
-  const all = details.value ?? details.secretValue;
-  const contracts = asObj(all);
-  if (!contracts) {
-    throw new TeamInputError(`platform stack "${platformStack}"`, [
+  const reference = new pulumi.StackReference(`team-contract-${team}`, { name: contractStack }, opts);
+  // Read it whether or not the publisher marked it secret.
+  const details = await reference.getOutputDetails(TEAM_CONTRACT_OUTPUT);
+  const raw = details.value ?? details.secretValue;
+  if (raw === undefined) {
+    throw new TeamInputError(`contract stack "${contractStack}"`, [
       {
-        key: TEAM_CONTRACTS_OUTPUT,
-        value: all,
-        message:
-          "stack output is missing or not a map of team contracts (is this the platform stack, and deployed?)",
-      },
-    ]);
-  }
-  if (!(team in contracts)) {
-    throw new TeamInputError(`platform stack "${platformStack}"`, [
-      {
-        key: `${TEAM_CONTRACTS_OUTPUT}.${team}`,
+        key: TEAM_CONTRACT_OUTPUT,
         value: undefined,
-        message: `no contract for this team; teams in the contract: ${Object.keys(contracts).join(", ") || "(none)"}`,
+        message:
+          "stack output is missing (is this the team's contract stack, published by the platform? a platform stack exports teamContracts instead, which teams must not read)",
       },
     ]);
   }
-  const contract = validateTeamContract(contracts[team], team);
+  const contract = validateTeamContract(raw, team);
   return {
     ...contract,
     kubernetes: { ...contract.kubernetes, kubeconfig: pulumi.secret(contract.kubernetes.kubeconfig) },

@@ -7,7 +7,7 @@ import { TeamWorkload, getTeamContract } from "../../components";
 
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config("team-app");
-  const contract = await getTeamContract(config.require("platformStack"), config.require("team"));
+  const contract = await getTeamContract(config.require("contractStack"), config.require("team"));
 
   const api = new TeamWorkload("api", {
     contract,

@@ -75,6 +75,12 @@ export interface TeamConfig {
    * `/subscriptions/<sub>/resourceGroups/<rg>`. In `create` mode the blueprint makes it.
    */
   resourceGroupId?: string;
+  /**
+   * Registries (host, optionally with a repository path, e.g. `myacr.azurecr.io/team-a`) the team's
+   * workloads may pull from, published in its contract. Default `[]`: then every workload must name
+   * its own list.
+   */
+  imageRegistries: string[];
 }
 
 /** One AKS node pool. */
@@ -176,6 +182,12 @@ export interface GuardrailsConfig {
 export interface ExistingClusterConfig {
   /** Kubeconfig of a platform principal (kept secret: set it with `pulumi config set --secret`). */
   kubeconfig: string;
+  /**
+   * The kubeconfig published to teams in their contracts: endpoint and CA, users that log in
+   * themselves (exec: kubelogin); one with an embedded credential is refused. Without it the stack
+   * exports no `teamContracts`.
+   */
+  teamKubeconfig?: string;
 }
 
 /** The validated stack configuration. */

@@ -50,6 +50,7 @@ import {
   reservedNamespaceProblem,
 } from "./formats";
 import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
+import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
 import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES, isBuiltInRole } from "./roles";
 import type {
   BlueprintConfig,
@@ -100,11 +101,19 @@ export const CONFIG_KEYS = {
   "cluster.userPools[]": ["name", "vmSize", "minCount", "maxCount", "zones"],
   podIdentity: ["namespace", "mode", "version"],
   monitoring: ["alertEmails"],
-  "teams[]": ["name", "developerGroupIds", "namespaces", "identityMode", "identities", "resourceGroupId"],
+  "teams[]": [
+    "name",
+    "developerGroupIds",
+    "namespaces",
+    "identityMode",
+    "identities",
+    "resourceGroupId",
+    "imageRegistries",
+  ],
   "teams[].identities[]": ["name", "namespace", "roles", "serviceAccount", "existing"],
   "teams[].identities[].existing": ["clientId", "resourceId"],
   guardrails: ["platformUsers", "privilegedNamespaces"],
-  existing: ["kubeconfig"],
+  existing: ["kubeconfig", "teamKubeconfig"],
 } as const satisfies Record<string, readonly string[]>;
 
 /** Every leaf and object key path, e.g. `cluster.systemPool.name`, `teams[].identities[].roles`. */
@@ -124,6 +133,13 @@ const IDENTITY_RESOURCE_ID = new RegExp(
   `^${RESOURCE_GROUP_PATH}${IDENTITY_PROVIDER_SEGMENT}[-\\w]{3,128}$`,
   "i",
 );
+
+/**
+ * A registry host (a dot, a port or `localhost`, as container runtimes tell a registry from a
+ * Docker Hub user), optionally with a lowercase repository path: what `imageProblem` matches as a prefix.
+ */
+const REGISTRY_PREFIX =
+  /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)+(?::\d{1,5})?|localhost(?::\d{1,5})?|[a-z0-9-]+:\d{1,5})(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
 /** Where a namespace, resource group or identity was first declared, for "already owned by" messages. */
 interface Owner {
@@ -580,7 +596,34 @@ function readExisting(
     r.report("existing.kubeconfig", REDACTED, `must be the kubeconfig file's text; ${hint}`);
     return undefined;
   }
-  return { kubeconfig: raw.kubeconfig };
+  const teamKubeconfig = readTeamKubeconfig(r, raw.teamKubeconfig);
+  return { kubeconfig: raw.kubeconfig, ...(teamKubeconfig !== undefined ? { teamKubeconfig } : {}) };
+}
+
+/**
+ * `existing.teamKubeconfig`: the kubeconfig published to teams in their contracts. It reaches every
+ * team, so it must carry no credential of its own (users log in through an exec plugin such as
+ * kubelogin); refused here, before anything is created, rather than when the contract is built.
+ */
+function readTeamKubeconfig(r: ConfigReader, value: unknown): string | undefined {
+  const key = "existing.teamKubeconfig";
+  const text = r.string(value, key);
+  if (text === undefined) return undefined;
+  const parsed = parseKubeconfig(text);
+  if (!isKubeconfig(parsed)) {
+    r.report(key, REDACTED, "must be a kubeconfig (a YAML or JSON mapping with clusters and users)");
+    return undefined;
+  }
+  const credentials = kubeconfigCredentials(parsed);
+  if (credentials.length > 0) {
+    r.report(
+      key,
+      `(kubeconfig with ${credentials.join(", ")})`,
+      "embeds credentials and would reach every team; give a kubeconfig whose users log in themselves (exec: kubelogin)",
+    );
+    return undefined;
+  }
+  return text;
 }
 
 function readTeams(
@@ -738,12 +781,19 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
     return identity;
   });
 
+  const imageRegistries = r.stringList(raw.imageRegistries, childKey(key, "imageRegistries"), [], (entry) =>
+    REGISTRY_PREFIX.test(entry)
+      ? undefined
+      : "must be a registry host, optionally with a repository path (e.g. myacr.azurecr.io/team-a), without scheme or tag",
+  );
+
   return {
     name,
     developerGroupIds,
     namespaces,
     identityMode,
     identities,
+    imageRegistries,
     ...(resourceGroupId !== undefined ? { resourceGroupId } : {}),
   };
 }

@@ -583,6 +583,38 @@ const cases: Case[] = [
 
   // Existing mode.
   {
+    name: "existing: teamKubeconfig with an embedded credential",
+    base: "existing",
+    mutate: (c) =>
+      (c.existing.teamKubeconfig =
+        "clusters: [{name: c, cluster: {server: https://k}}]\nusers: [{name: u, user: {client-key-data: a2V5}}]"),
+    key: "existing.teamKubeconfig",
+    value: "(kubeconfig with users[0].user.client-key-data)",
+    message: /embeds credentials/,
+  },
+  {
+    name: "existing: teamKubeconfig not a kubeconfig",
+    base: "existing",
+    mutate: (c) => (c.existing.teamKubeconfig = "just text"),
+    key: "existing.teamKubeconfig",
+    value: REDACTED,
+    message: /must be a kubeconfig/,
+  },
+  {
+    name: "team image registry with a scheme",
+    mutate: (c) => (c.teams[0].imageRegistries = ["https://myacr.azurecr.io"]),
+    key: "teams[0].imageRegistries[0]",
+    value: "https://myacr.azurecr.io",
+    message: /registry host/,
+  },
+  {
+    name: "team image registry without a host (a Docker Hub user)",
+    mutate: (c) => (c.teams[1].imageRegistries = ["library"]),
+    key: "teams[1].imageRegistries[0]",
+    value: "library",
+    message: /registry host/,
+  },
+  {
     name: "existing: kubeconfig missing",
     base: "existing",
     mutate: (c) => delete c.existing,

@@ -2,14 +2,10 @@
  * The `local` stack (clusterMode `existing`): the program creates no Azure resource at all and
  * hardens the cluster its (secret) kubeconfig points at, with the identities given by ID.
  */
+import { validateTeamContract } from "../../components/team/stack-reference";
 import { ofType, single } from "../../testing/recording-mocks";
-import {
-  credentialsInOutputs,
-  describeGuardrails,
-  runStack,
-  withGuardrails,
-  type StackRun,
-} from "./whole-program";
+import { credentialsInOutputs } from "../../testing/output-credentials";
+import { describeGuardrails, runStack, withGuardrails, type StackRun } from "./whole-program";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** The platform principal's kubeconfig: a token credential, as `existing.kubeconfig` carries. */
@@ -19,6 +15,17 @@ const KUBECONFIG = [
   "clusters: [{ name: c, cluster: { server: https://127.0.0.1:6443 } }]",
   "users: [{ name: platform, user: { token: platform-secret-token } }]",
   "contexts: [{ name: c, context: { cluster: c, user: platform } }]",
+  "current-context: c",
+  "",
+].join("\n");
+
+/** What teams get: the same endpoint, and a user that logs in through kubelogin (no credential). */
+const TEAM_KUBECONFIG = [
+  "apiVersion: v1",
+  "kind: Config",
+  "clusters: [{ name: c, cluster: { server: https://127.0.0.1:6443 } }]",
+  "users: [{ name: team, user: { exec: { apiVersion: client.authentication.k8s.io/v1, command: kubelogin, args: [get-token] } } }]",
+  "contexts: [{ name: c, context: { cluster: c, user: team } }]",
   "current-context: c",
   "",
 ].join("\n");
@@ -78,6 +85,45 @@ describe("stack local (existing mode)", () => {
     expect(credentialsInOutputs({ ...run.outputs, leaked: KUBECONFIG })).toEqual([
       "leaked: users[0].user.token",
     ]);
+  });
+
+  it("exports no teamContracts without existing.teamKubeconfig (the platform's kubeconfig is no team's)", () => {
+    expect(run.outputs.teamContracts).toBeUndefined();
+  });
+
+  it("with existing.teamKubeconfig, exports each team's contract with that kubeconfig and the team's registries", async () => {
+    const withTeamKubeconfig = await runStack("local", {
+      secrets: { ...secrets, "existing.teamKubeconfig": TEAM_KUBECONFIG },
+      override: (project) => ({
+        ...withPodIdentityMode("managed")(project),
+        teams: (project.teams as Record<string, unknown>[]).map((team, i) =>
+          i === 0 ? { ...team, imageRegistries: ["acrlocal.azurecr.io/team-a"] } : team,
+        ),
+      }),
+    });
+    const contracts = withTeamKubeconfig.outputs.teamContracts as Record<string, unknown>;
+    expect(Object.keys(contracts).sort()).toEqual(run.config.teams.map((t) => t.name).sort());
+    for (const team of run.config.teams) {
+      const contract = validateTeamContract(contracts[team.name], team.name);
+      expect(contract.kubernetes).toEqual({ server: "https://127.0.0.1:6443", kubeconfig: TEAM_KUBECONFIG });
+      expect(contract.resourceGroupId).toBe(team.resourceGroupId);
+    }
+    const [first, second] = run.config.teams.map((t) => validateTeamContract(contracts[t.name], t.name));
+    expect(first.imageRegistries).toEqual(["acrlocal.azurecr.io/team-a"]);
+    expect(second.imageRegistries).toEqual(run.config.teams[1].imageRegistries);
+    expect(second.imageRegistries.length).toBeGreaterThan(0);
+    expect(credentialsInOutputs(withTeamKubeconfig.outputs)).toEqual([]);
+  });
+
+  it("refuses an existing.teamKubeconfig with a credential before anything is registered, naming the key", async () => {
+    await expect(
+      runStack("local", {
+        secrets: { ...secrets, "existing.teamKubeconfig": KUBECONFIG },
+        override: withPodIdentityMode("managed"),
+      }),
+    ).rejects.toThrow(
+      /existing\.teamKubeconfig: embeds credentials .* \(got "\(kubeconfig with users\[0\]\.user\.token\)"\)/,
+    );
   });
 
   it("refuses pod-identity standard mode with an error naming the key and value", async () => {

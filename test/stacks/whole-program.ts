@@ -3,7 +3,7 @@
  * exactly as the offline plan does, and defines the assertions every `create`-mode stack must pass.
  * Each stack has its own test file (one mock run per jest file: the Pulumi runtime is per process).
  */
-import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
+import { credentialsInOutputs } from "../../testing/output-credentials";
 import * as pulumi from "@pulumi/pulumi";
 import { join } from "path";
 import { readStackFile, type StackFileOptions } from "../../infra/config/stack-file";
@@ -306,23 +306,4 @@ export function describeGuardrails(stack: string, run: () => StackRun): void {
       expect(other.messages.join("\n")).toContain('got "privileged"');
     });
   });
-}
-
-/**
- * Every kubeconfig credential in a stack's outputs (secrets included: `outputs` holds the resolved
- * values), as `<output path>: <where in the kubeconfig>`; found with the contract's own reader.
- */
-export function credentialsInOutputs(outputs: Record<string, unknown>): string[] {
-  const found: string[] = [];
-  const walk = (value: unknown, at: string) => {
-    if (typeof value === "string") {
-      const parsed = parseKubeconfig(value);
-      if (isKubeconfig(parsed))
-        found.push(...kubeconfigCredentials(parsed).map((where) => `${at}: ${where}`));
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
-    else if (value !== null && typeof value === "object")
-      for (const [k, v] of Object.entries(value)) walk(v, at ? `${at}.${k}` : k);
-  };
-  walk(outputs, "");
-  return found;
 }

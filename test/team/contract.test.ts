@@ -104,21 +104,18 @@ describe("kubeconfigServer", () => {
 describe("validateTeamContract", () => {
   /** One wrong or missing field per case; the error must name its path and the team. */
   const cases: [string, (c: Loose) => void][] = [
-    ["teamContracts.team-a.team", (c) => (c.team = "team-b")],
-    ["teamContracts.team-a.namespaces", (c) => delete c.namespaces],
-    ["teamContracts.team-a.namespaces[0]", (c) => (c.namespaces = ["Orders.Prod"])],
-    ["teamContracts.team-a.resourceGroupId", (c) => (c.resourceGroupId = "rg-aks-team-a")],
-    ["teamContracts.team-a.identities", (c) => delete c.identities],
-    ["teamContracts.team-a.identities[0].clientId", (c) => delete c.identities[0].clientId],
-    ["teamContracts.team-a.identities[0].namespace", (c) => (c.identities[0].namespace = "billing")],
-    ["teamContracts.team-a.identities[0].mode", (c) => (c.identities[0].mode = "aad")],
-    [
-      "teamContracts.team-a.identities[0].podIdentitySelector",
-      (c) => (c.identities[0].podIdentitySelector = "x"),
-    ],
-    ["teamContracts.team-a.imageRegistries", (c) => delete c.imageRegistries],
-    ["teamContracts.team-a.kubernetes.server", (c) => (c.kubernetes.server = "http://plain")],
-    ["teamContracts.team-a.kubernetes.kubeconfig", (c) => delete c.kubernetes.kubeconfig],
+    ["teamContract.team", (c) => (c.team = "team-b")],
+    ["teamContract.namespaces", (c) => delete c.namespaces],
+    ["teamContract.namespaces[0]", (c) => (c.namespaces = ["Orders.Prod"])],
+    ["teamContract.resourceGroupId", (c) => (c.resourceGroupId = "rg-aks-team-a")],
+    ["teamContract.identities", (c) => delete c.identities],
+    ["teamContract.identities[0].clientId", (c) => delete c.identities[0].clientId],
+    ["teamContract.identities[0].namespace", (c) => (c.identities[0].namespace = "billing")],
+    ["teamContract.identities[0].mode", (c) => (c.identities[0].mode = "aad")],
+    ["teamContract.identities[0].podIdentitySelector", (c) => (c.identities[0].podIdentitySelector = "x")],
+    ["teamContract.imageRegistries", (c) => delete c.imageRegistries],
+    ["teamContract.kubernetes.server", (c) => (c.kubernetes.server = "http://plain")],
+    ["teamContract.kubernetes.kubeconfig", (c) => delete c.kubernetes.kubeconfig],
   ];
 
   it.each(cases)("names %s when it is wrong", (key, mutate) => {
@@ -143,7 +140,7 @@ describe("validateTeamContract", () => {
     const contract = structuredClone(contractOf(TEAM_B)) as Loose;
     delete contract.identities[0].serviceAccount;
     expect(() => validateTeamContract(contract, "team-b")).toThrow(
-      "teamContracts.team-b.identities[0].serviceAccount: must be a non-empty string (got (missing))",
+      "teamContract.identities[0].serviceAccount: must be a non-empty string (got (missing))",
     );
   });
 
@@ -158,9 +155,17 @@ describe("validateTeamContract", () => {
     );
   });
 
+  it("names the paths under the root it is given (the platform side's teamContracts.<team>)", () => {
+    const contract = structuredClone(contractOf(TEAM_A)) as Loose;
+    delete contract.resourceGroupId;
+    expect(() => validateTeamContract(contract, "team-a", "teamContracts.team-a")).toThrow(
+      "teamContracts.team-a.resourceGroupId: must be a non-empty string (got (missing))",
+    );
+  });
+
   it("refuses something that is not a contract at all", () => {
     expect(() => validateTeamContract("oops", "team-a")).toThrow(
-      'teamContracts.team-a: must be an object (the team\'s contract) (got "oops")',
+      'teamContract: must be an object (the team\'s contract) (got "oops")',
     );
   });
 });

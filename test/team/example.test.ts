@@ -1,6 +1,6 @@
 /**
- * The team example (examples/team-app) run as a whole program under mocks, its platform stack
- * replaced by a mocked StackReference that serves contracts built by the real builder.
+ * The team example (examples/team-app) run as a whole program under mocks, its contract stack
+ * replaced by a mocked StackReference that serves a contract built by the real builder.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -15,7 +15,8 @@ import { ofType, runProgramUnderMocks, single } from "../../testing/recording-mo
 import type { MockRunResult, RecordedResource } from "../../testing/recording-mocks";
 import { TEAM_A, TEAM_B, TEAM_KUBECONFIG, contractOf, switched } from "./fixtures";
 
-const PLATFORM_STACK = "acme/aks-hardening/prod";
+/** The contract stack of each example stack (examples/team-app/Pulumi.team-{a,b}.yaml). */
+const contractStackOf = (team: string) => `acme/aks-hardening-contracts/${team}`;
 
 /** Stack config of the example's two stacks (examples/team-app/Pulumi.team-{a,b}.yaml). */
 const STACKS = {
@@ -30,8 +31,8 @@ const STACKS = {
 type Run = MockRunResult<Record<string, unknown>>;
 
 /**
- * Runs the example as `stack`, with the platform stack exporting `contracts`; `extra` adds
- * resources of the team's own next to it.
+ * Runs the example as `stack`, its contract stack exporting `contracts[team]` as `teamContract`
+ * (what `npm run contracts:publish` writes); `extra` adds resources of the team's own next to it.
  */
 function runExample(
   stack: keyof typeof STACKS,
@@ -43,13 +44,14 @@ function runExample(
     extra?.();
     return outputs;
   };
+  const team = STACKS[stack].team;
   return runProgramUnderMocks(program, {
     project: "team-app",
     stack,
-    config: { platformStack: PLATFORM_STACK, ...STACKS[stack] },
+    config: { contractStack: contractStackOf(team), ...STACKS[stack] },
     outputs: (type, _name, inputs) =>
-      type === "pulumi:pulumi:StackReference" && inputs.name === PLATFORM_STACK
-        ? { outputs: { teamContracts: contracts }, secretOutputNames: ["teamContracts"] }
+      type === "pulumi:pulumi:StackReference" && inputs.name === contractStackOf(team)
+        ? { outputs: team in contracts ? { teamContract: contracts[team] } : {} }
         : undefined,
   });
 }
@@ -122,7 +124,7 @@ describe("examples/team-app under mocks", () => {
     teamAWithRaw = await runExample("team-a", platformContracts, rawInsecureDeployment);
   });
 
-  it("builds for both teams from the mocked platform StackReference", () => {
+  it("builds for both teams from the mocked contract StackReference", () => {
     for (const run of [teamA, teamB]) {
       single(run.resources, "aks-hardening:team:TeamWorkload", "api");
       single(run.resources, "kubernetes:apps/v1:Deployment");
@@ -203,21 +205,27 @@ describe("examples/team-app under mocks", () => {
     const broken = JSON.parse(JSON.stringify(platformContracts)) as Record<string, Partial<TeamContractData>>;
     delete broken["team-a"].resourceGroupId;
     await expect(runExample("team-a", broken)).rejects.toThrow(
-      'invalid platform contract for team "team-a":\n  teamContracts.team-a.resourceGroupId: must be a non-empty string (got (missing))',
+      'invalid platform contract for team "team-a":\n  teamContract.resourceGroupId: must be a non-empty string (got (missing))',
     );
   });
 
-  it("refuses a team the platform has no contract for, naming the teams it has", async () => {
+  it("refuses a stack without a teamContract output (not a contract stack), saying what to read instead", async () => {
     const { "team-b": _absent, ...onlyA } = platformContracts;
     await expect(runExample("team-b", onlyA)).rejects.toThrow(
-      "teamContracts.team-b: no contract for this team; teams in the contract: team-a",
+      /contract stack "acme\/aks-hardening-contracts\/team-b":\n {2}teamContract: stack output is missing .* teamContracts instead, which teams must not read/,
     );
+  });
+
+  it("refuses another team's contract published into this team's stack", async () => {
+    await expect(
+      runExample("team-b", { ...platformContracts, "team-b": platformContracts["team-a"] }),
+    ).rejects.toThrow('teamContract.team: must be "team-b" (got "team-a")');
   });
 
   it("hands the kubeconfig to the team's program as a secret", async () => {
     const { result } = await runProgramUnderMocks(
       async () => {
-        const contract = await getTeamContract(PLATFORM_STACK, "team-a");
+        const contract = await getTeamContract(contractStackOf("team-a"), "team-a");
         return {
           secret: await pulumi.isSecret(contract.kubernetes.kubeconfig),
           namespaces: contract.namespaces,
@@ -226,7 +234,7 @@ describe("examples/team-app under mocks", () => {
       {
         outputs: (type) =>
           type === "pulumi:pulumi:StackReference"
-            ? { outputs: { teamContracts: platformContracts }, secretOutputNames: ["teamContracts"] }
+            ? { outputs: { teamContract: platformContracts["team-a"] } }
             : undefined,
       },
     );
