@@ -10,7 +10,7 @@
  *    MIC there (compared with the same attacks on the default-style install).
  * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
  */
-import { applyRank, type ConvertedManifest, type Manifest } from "../../testing/manifests";
+import type { Manifest } from "../../testing/manifests";
 import {
   AAD_POD_IDENTITY_GROUP,
   MIC_NAME,
@@ -21,7 +21,15 @@ import {
 import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
 import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
 import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
-import { applyManifests, describeObject, waitForPolicy, type Rejection } from "./support/apply";
+import {
+  applyManifests,
+  applyOrThrow,
+  asConverted,
+  describeObject,
+  FIELD_MANAGER,
+  waitForPolicy,
+  type Rejection,
+} from "./support/apply";
 import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
 import { findBinaries } from "./support/binaries";
 import { bypassAttempts } from "./support/bypasses";
@@ -54,7 +62,6 @@ import {
 } from "./support/scenarios";
 import { describeVerdict, verdictOf, type Verdict } from "./support/verdict";
 
-const FIELD_MANAGER = "aks-hardening-e2e";
 const clusters: Cluster[] = [];
 let blueprint: Blueprint;
 let standardMode: Blueprint;
@@ -86,17 +93,6 @@ function victimIdentityObjects(b: Blueprint, selector: string): { identity: Mani
   if (!identity)
     throw new Error(`the blueprint declares no AzureIdentity ${binding.metadata.namespace}/${identityName}`);
   return { identity, binding };
-}
-
-function asConverted(manifests: Manifest[], source: string): ConvertedManifest[] {
-  return manifests
-    .map((manifest) => ({
-      urn: `${source}:${manifest.kind}/${manifest.metadata.name}`,
-      patch: false,
-      customResource: manifest.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`),
-      manifest,
-    }))
-    .sort((a, b) => applyRank(a) - applyRank(b));
 }
 
 /** What stands in for Azure RBAC's "AKS RBAC Cluster Admin" on the platform group (an AKS-side grant). */
@@ -169,13 +165,6 @@ async function waitForQuotaStatus(admin: KubeClient, namespace: string): Promise
     if (Date.now() > deadline)
       throw new Error(`quotas of ${namespace} have no status after 60 s (resourcequota controller?)`);
     await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function applyOrThrow(client: KubeClient, manifests: Manifest[], what: string): Promise<void> {
-  const rejections = await applyManifests(client, asConverted(manifests, what), FIELD_MANAGER);
-  if (rejections.length > 0) {
-    throw new Error(`${what}: ${rejections.map((r) => `${r.object}: ${r.status} ${r.message}`).join("\n")}`);
   }
 }
 

@@ -3,9 +3,13 @@
  * apply, in dependency order, CRDs waited for until Established before any object of theirs.
  * Rejections are collected (not thrown) so one run reports every object the server refuses.
  */
-import type { ConvertedManifest } from "../../../testing/manifests";
+import { AAD_POD_IDENTITY_GROUP } from "../../../components/kubernetes/conventions";
+import { applyRank, type ConvertedManifest, type Manifest } from "../../../testing/manifests";
 import type { KubeClient } from "./client";
 import { messageOf } from "./verdict";
+
+/** The field manager of everything the attack suites apply themselves (blueprint, baseline, grants). */
+export const FIELD_MANAGER = "aks-hardening-e2e";
 
 export interface Rejection {
   urn: string;
@@ -82,6 +86,29 @@ export async function applyManifests(
     }
   }
   return rejections;
+}
+
+/**
+ * Plain manifests (not recorded from the program) as `applyManifests` takes them: URNs named after
+ * `source`, pod-identity kinds marked as custom resources, in apply order.
+ */
+export function asConverted(manifests: Manifest[], source: string): ConvertedManifest[] {
+  return manifests
+    .map((manifest) => ({
+      urn: `${source}:${manifest.kind}/${manifest.metadata.name}`,
+      patch: false,
+      customResource: manifest.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`),
+      manifest,
+    }))
+    .sort((a, b) => applyRank(a) - applyRank(b));
+}
+
+/** Applies plain manifests (`asConverted`) with `FIELD_MANAGER`; throws with every rejection, if any. */
+export async function applyOrThrow(client: KubeClient, manifests: Manifest[], what: string): Promise<void> {
+  const rejections = await applyManifests(client, asConverted(manifests, what), FIELD_MANAGER);
+  if (rejections.length > 0) {
+    throw new Error(`${what}: ${rejections.map((r) => `${r.object}: ${r.status} ${r.message}`).join("\n")}`);
+  }
 }
 
 /**
