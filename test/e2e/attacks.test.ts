@@ -52,15 +52,8 @@ import type { KubeClient } from "./support/client";
 import { FAKE_NODE_CAPACITY, FAKE_NODES, startCluster, type Cluster } from "./support/cluster";
 import { eventually, nodeFillingPod, podsOf, podState, preempted, unschedulable } from "./support/preemption";
 import { ATTACK_IMAGE, restrictedPod } from "./support/pods";
-import {
-  attempts,
-  micAttempts,
-  type Attempt,
-  type Expectation,
-  type Target,
-  type VictimFacts,
-} from "./support/scenarios";
-import { describeVerdict, verdictOf, type Verdict } from "./support/verdict";
+import { attempts, micAttempts, type Attempt, type Target, type VictimFacts } from "./support/scenarios";
+import { checkVerdict, describeVerdict, verdictOf } from "./support/verdict";
 
 const clusters: Cluster[] = [];
 let blueprint: Blueprint;
@@ -334,23 +327,6 @@ test("the built-in admin and edit roles carry rules (role aggregation runs)", as
   }
 });
 
-function check(verdict: Verdict, expected: Expectation, where: string): void {
-  const detail = `${where}: got ${describeVerdict(verdict)}${verdict.outcome !== "allowed" ? ` — ${verdict.message}` : ""}`;
-  if (expected === "allowed") {
-    if (verdict.outcome === "refused") throw new Error(`expected the attack to get through; ${detail}`);
-    return;
-  }
-  if (verdict.outcome !== "refused")
-    throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
-  if (verdict.layer !== expected.refusedBy)
-    throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
-  if (expected.refusedBy === "quota" && verdict.quota !== expected.quota)
-    throw new Error(`expected a refusal by ResourceQuota ${expected.quota}; ${detail}`);
-  if (expected.refusedBy === "admission-policy" && !expected.policies.includes(verdict.policy ?? "")) {
-    throw new Error(`expected a refusal by one of ${expected.policies.join(", ")}; ${detail}`);
-  }
-}
-
 /** Runs one attempt on a hardened-style target and on the baseline, records the row, checks both. */
 async function runAttempt(attempt: Attempt, target: Target, actor: string): Promise<void> {
   const onHardened = verdictOf(await attempt.run(target, facts));
@@ -362,8 +338,8 @@ async function runAttempt(attempt: Attempt, target: Target, actor: string): Prom
     hardened: describeVerdict(onHardened),
     baseline: describeVerdict(onBaseline) + (attempt.baselineNote ? ` (${attempt.baselineNote})` : ""),
   });
-  check(onHardened, attempt.hardened, target.label);
-  check(onBaseline, attempt.baseline, "baseline");
+  checkVerdict(onHardened, attempt.hardened, target.label);
+  checkVerdict(onBaseline, attempt.baseline, "baseline");
 }
 
 describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(

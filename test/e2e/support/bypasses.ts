@@ -25,7 +25,8 @@ import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";
 import { FAKE_NODES } from "./cluster";
 import { restrictedPod } from "./pods";
-import { client, type Attempt, type Expectation } from "./scenarios";
+import { client, type Attempt } from "./scenarios";
+import type { Expectation } from "./verdict";
 
 const byPolicy = (...policies: string[]): Expectation => ({ refusedBy: "admission-policy", policies });
 

@@ -17,7 +17,7 @@ import {
 import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";
 import { HOST_ACCESS_PODS, mutatedPod, restrictedPod } from "./pods";
-import type { Layer } from "./verdict";
+import type { Expectation } from "./verdict";
 
 /** One cluster under attack. */
 export interface Target {
@@ -47,17 +47,6 @@ export interface VictimFacts {
   /** The attacker team's own resource group ID (its namespace annotation). */
   attackerResourceGroupId?: string;
 }
-
-/**
- * `allowed` also accepts "authorized": past RBAC and admission, failing later only because no
- * kubelet runs here. For admission policies, any of `policies` (several may deny the same request;
- * the server reports one).
- */
-export type Expectation =
-  | { refusedBy: Exclude<Layer, "admission-policy" | "quota"> }
-  | { refusedBy: "quota"; quota: string }
-  | { refusedBy: "admission-policy"; policies: string[] }
-  | "allowed";
 
 export interface Attempt {
   scenario: string;

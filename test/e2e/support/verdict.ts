@@ -20,6 +20,17 @@ export type Verdict =
   | { outcome: "authorized"; status: number; message: string }
   | { outcome: "refused"; layer: Layer; status: number; message: string; policy?: string; quota?: string };
 
+/**
+ * `allowed` also accepts "authorized": past RBAC and admission, failing later only because no
+ * kubelet runs here. For admission policies, any of `policies` (several may deny the same request;
+ * the server reports one).
+ */
+export type Expectation =
+  | { refusedBy: Exclude<Layer, "admission-policy" | "quota"> }
+  | { refusedBy: "quota"; quota: string }
+  | { refusedBy: "admission-policy"; policies: string[] }
+  | "allowed";
+
 const VAP_DENIAL = /ValidatingAdmissionPolicy '([^']+)' with binding '[^']+' denied request/;
 const RBAC_DENIAL = /forbidden: User "[^"]+" cannot [a-z]+ resource/;
 const QUOTA_DENIAL = /forbidden: exceeded quota: ([^,]+),/;
@@ -57,4 +68,20 @@ export function describeVerdict(v: Verdict): string {
   if (v.layer === "admission-policy") return `refused by VAP ${v.policy}`;
   if (v.layer === "quota") return `refused by ResourceQuota ${v.quota}`;
   return v.layer === "psa" ? "refused by PSA (restricted)" : "refused by RBAC";
+}
+
+/** Throws, saying what came back, unless `verdict` is what `expected` asks for (`where`: the cluster). */
+export function checkVerdict(verdict: Verdict, expected: Expectation, where: string): void {
+  const detail = `${where}: got ${describeVerdict(verdict)}${verdict.outcome !== "allowed" ? ` — ${verdict.message}` : ""}`;
+  if (expected === "allowed") {
+    if (verdict.outcome === "refused") throw new Error(`expected the attack to get through; ${detail}`);
+    return;
+  }
+  if (verdict.outcome !== "refused" || verdict.layer !== expected.refusedBy)
+    throw new Error(`expected a refusal by ${expected.refusedBy}; ${detail}`);
+  if (expected.refusedBy === "quota" && verdict.quota !== expected.quota)
+    throw new Error(`expected a refusal by ResourceQuota ${expected.quota}; ${detail}`);
+  if (expected.refusedBy === "admission-policy" && !expected.policies.includes(verdict.policy ?? "")) {
+    throw new Error(`expected a refusal by one of ${expected.policies.join(", ")}; ${detail}`);
+  }
 }
