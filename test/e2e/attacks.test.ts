@@ -45,6 +45,7 @@ import {
   teamNamed,
   tokenUsers,
   USERS,
+  victimIdentityObjects,
   victimTeam,
   type Blueprint,
 } from "./support/blueprint";
@@ -69,24 +70,6 @@ let standardModeCluster: Cluster;
 /** What the baseline's preemption run showed (for the summary table). */
 let baselineNmiPreempted: string | undefined;
 const rows: { scenario: string; actor: string; attempt: string; hardened: string; baseline: string }[] = [];
-
-function victimIdentityObjects(b: Blueprint, selector: string): { identity: Manifest; binding: Manifest } {
-  const ofKind = (kind: string) =>
-    b.manifests
-      .map((c) => c.manifest)
-      .filter((m) => m.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`) && m.kind === kind);
-  const binding = ofKind("AzureIdentityBinding").find(
-    (m) => (m.spec as { selector?: string }).selector === selector,
-  );
-  if (!binding) throw new Error(`the blueprint declares no AzureIdentityBinding with selector ${selector}`);
-  const identityName = (binding.spec as { azureIdentity: string }).azureIdentity;
-  const identity = ofKind("AzureIdentity").find(
-    (m) => m.metadata.name === identityName && m.metadata.namespace === binding.metadata.namespace,
-  );
-  if (!identity)
-    throw new Error(`the blueprint declares no AzureIdentity ${binding.metadata.namespace}/${identityName}`);
-  return { identity, binding };
-}
 
 /** What stands in for Azure RBAC's "AKS RBAC Cluster Admin" on the platform group (an AKS-side grant). */
 async function grantPlatformAdmin(cluster: Cluster, platformGroup: string): Promise<void> {

@@ -11,7 +11,8 @@ import { PROJECT } from "../../../infra/config/project";
 import { readStackFile } from "../../../infra/config/stack-file";
 import type { BlueprintConfig, TeamConfig } from "../../../infra/config/types";
 import { validateConfig } from "../../../infra/config/validate";
-import { manifestsFromRecording, type ConvertedManifest } from "../../../testing/manifests";
+import { AAD_POD_IDENTITY_GROUP } from "../../../components/kubernetes/conventions";
+import { manifestsFromRecording, type ConvertedManifest, type Manifest } from "../../../testing/manifests";
 import { mockInvoke } from "../../../testing/computed-outputs";
 import { runProgramUnderMocks } from "../../../testing/recording-mocks";
 import type { TokenUser } from "./cluster";
@@ -62,6 +63,31 @@ export function victimTeam(config: BlueprintConfig): TeamConfig {
   const team = config.teams.find((t) => t.identityMode === "pod-identity" && t.identities.length > 0);
   if (!team) throw new Error("the local stack needs a pod-identity team with an identity to attack");
   return team;
+}
+
+/**
+ * The AzureIdentity and AzureIdentityBinding the blueprint declares for the pods labelled
+ * `selector` (`podIdentitySelector` of one of the victim's identities).
+ */
+export function victimIdentityObjects(
+  b: Blueprint,
+  selector: string,
+): { identity: Manifest; binding: Manifest } {
+  const ofKind = (kind: string) =>
+    b.manifests
+      .map((c) => c.manifest)
+      .filter((m) => m.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`) && m.kind === kind);
+  const binding = ofKind("AzureIdentityBinding").find(
+    (m) => (m.spec as { selector?: string }).selector === selector,
+  );
+  if (!binding) throw new Error(`the blueprint declares no AzureIdentityBinding with selector ${selector}`);
+  const identityName = (binding.spec as { azureIdentity: string }).azureIdentity;
+  const identity = ofKind("AzureIdentity").find(
+    (m) => m.metadata.name === identityName && m.metadata.namespace === binding.metadata.namespace,
+  );
+  if (!identity)
+    throw new Error(`the blueprint declares no AzureIdentity ${binding.metadata.namespace}/${identityName}`);
+  return { identity, binding };
 }
 
 /** The attacker: `team-b` if present, else the first other team. */
