@@ -11,25 +11,24 @@
  * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
  */
 import type { Manifest } from "../../testing/manifests";
-import {
-  AAD_POD_IDENTITY_GROUP,
-  MIC_NAME,
-  NMI_NAME,
-  NMI_PRIORITY_CLASS,
-  podIdentitySelector,
-} from "../../components/kubernetes/conventions";
+import { MIC_NAME, NMI_NAME, NMI_PRIORITY_CLASS } from "../../components/kubernetes/conventions";
 import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
-import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
 import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
 import {
   applyManifests,
-  applyOrThrow,
   asConverted,
   describeObject,
   FIELD_MANAGER,
   waitForPolicy,
   type Rejection,
 } from "./support/apply";
+import {
+  grantPlatformAdmin,
+  prepareTarget,
+  victimFacts,
+  waitForAdmissionPolicies,
+  waitForQuotaStatus,
+} from "./support/attack-target";
 import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
 import { findBinaries } from "./support/binaries";
 import { bypassAttempts } from "./support/bypasses";
@@ -52,7 +51,7 @@ import {
 import type { KubeClient } from "./support/client";
 import { FAKE_NODE_CAPACITY, FAKE_NODES, startCluster, type Cluster } from "./support/cluster";
 import { eventually, nodeFillingPod, podsOf, podState, preempted, unschedulable } from "./support/preemption";
-import { ATTACK_IMAGE, restrictedPod } from "./support/pods";
+import { ATTACK_IMAGE } from "./support/pods";
 import { attempts, micAttempts, type Attempt, type Target, type VictimFacts } from "./support/scenarios";
 import { checkVerdict, describeVerdict, verdictOf } from "./support/verdict";
 
@@ -70,79 +69,6 @@ let standardModeCluster: Cluster;
 /** What the baseline's preemption run showed (for the summary table). */
 let baselineNmiPreempted: string | undefined;
 const rows: { scenario: string; actor: string; attempt: string; hardened: string; baseline: string }[] = [];
-
-/** What stands in for Azure RBAC's "AKS RBAC Cluster Admin" on the platform group (an AKS-side grant). */
-async function grantPlatformAdmin(cluster: Cluster, platformGroup: string): Promise<void> {
-  const res = await cluster.clients.bootstrap.apply(
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRoleBinding",
-      metadata: { name: "e2e-platform-group-cluster-admin" },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "Group", name: platformGroup }],
-    } as Manifest,
-    FIELD_MANAGER,
-  );
-  if (res.status >= 300) throw new Error(`platform admin grant failed: ${res.status} ${res.text}`);
-}
-
-/**
- * The mistake defence in depth must survive: someone binds the attacker to the built-in `admin`
- * role in team B's namespace, plus write on the pod-identity kinds there.
- */
-function overGrant(namespace: string, user: string): Manifest[] {
-  const role = "e2e-overgrant-pod-identity-objects";
-  const subjects = [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }];
-  return [
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "ClusterRole",
-      metadata: { name: role },
-      rules: [{ apiGroups: [AAD_POD_IDENTITY_GROUP], resources: ["*"], verbs: ["*"] }],
-    },
-    ...["admin", role].map(
-      (roleName): Manifest => ({
-        apiVersion: "rbac.authorization.k8s.io/v1",
-        kind: "RoleBinding",
-        metadata: { name: `e2e-overgrant-${roleName}`, namespace },
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: roleName },
-        subjects,
-      }),
-    ),
-  ];
-}
-
-/** The usual "namespace owner" grant: a Role with every verb on every resource, in one namespace. */
-function namespaceOwnerGrant(namespace: string, user: string): Manifest[] {
-  return [
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "Role",
-      metadata: { name: "e2e-namespace-owner", namespace },
-      rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }],
-    },
-    {
-      apiVersion: "rbac.authorization.k8s.io/v1",
-      kind: "RoleBinding",
-      metadata: { name: "e2e-namespace-owner", namespace },
-      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "e2e-namespace-owner" },
-      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: user }],
-    },
-  ];
-}
-
-/** Waits until the resourcequota controller has filled in every quota of `namespace`. */
-async function waitForQuotaStatus(admin: KubeClient, namespace: string): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const res = await admin.request("GET", `/api/v1/namespaces/${namespace}/resourcequotas`);
-    const items = (res.body?.items as { status?: { hard?: object } }[] | undefined) ?? [];
-    if (items.length > 0 && items.every((q) => q.status?.hard !== undefined)) return;
-    if (Date.now() > deadline)
-      throw new Error(`quotas of ${namespace} have no status after 60 s (resourcequota controller?)`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   const binaries = findBinaries();
@@ -165,20 +91,10 @@ beforeAll(async () => {
   const [hardenedCluster, baselineCluster] = clusters;
   standardModeCluster = clusters[2];
 
-  const victimIdentity = victim.identities[0];
-  const selector = podIdentitySelector(victimIdentity.namespace, victimIdentity.name);
-  const victimObjects = victimIdentityObjects(blueprint, selector);
-  const identitySpec = victimObjects.identity.spec as { resourceID: string; clientID: string };
-  facts = {
-    victimNamespace: victimIdentity.namespace,
-    selector,
-    identityName: victimObjects.identity.metadata.name,
-    resourceId: identitySpec.resourceID,
-    clientId: identitySpec.clientID,
-    attackerNamespace: attacker.namespaces[0],
-    attackerResourceGroupId: attacker.resourceGroupId,
-  };
+  facts = victimFacts(blueprint);
 
+  // The platform group's admin first: the objects are applied as the platform admin
+  // (prepareTarget grants it again, a no-op).
   for (const cluster of [hardenedCluster, baselineCluster])
     await grantPlatformAdmin(cluster, config.platformGroupIds[0]);
   await grantPlatformAdmin(standardModeCluster, standardMode.config.platformGroupIds[0]);
@@ -191,7 +107,10 @@ beforeAll(async () => {
     .filter((m) => m.kind === "CustomResourceDefinition");
   baselineRejections = await applyManifests(
     baselineCluster.clients[USERS.platformAdmin],
-    asConverted(baselineManifests(config, crds, victimObjects), "baseline"),
+    asConverted(
+      baselineManifests(config, crds, victimIdentityObjects(blueprint, facts.selector)),
+      "baseline",
+    ),
     FIELD_MANAGER,
   );
 
@@ -201,56 +120,15 @@ beforeAll(async () => {
     FIELD_MANAGER,
   );
 
-  hardened = {
-    label: "hardened",
-    developer: hardenedCluster.clients[USERS.attackerDeveloper],
-    overprivileged: hardenedCluster.clients[overprivilegedUser(attacker)],
-    identityNamespace: config.podIdentity.namespace,
-    namespaceOwner: hardenedCluster.clients[namespaceOwnerUser(attacker)],
-    platform: hardenedCluster.clients[USERS.platformAdmin],
-  };
-  baseline = {
-    label: "baseline",
-    developer: baselineCluster.clients[USERS.attackerDeveloper],
-    overprivileged: baselineCluster.clients[overprivilegedUser(attacker)],
-    identityNamespace: BASELINE_IDENTITY_NAMESPACE,
-    namespaceOwner: baselineCluster.clients[namespaceOwnerUser(attacker)],
-    platform: baselineCluster.clients[USERS.platformAdmin],
-  };
+  hardened = await prepareTarget(hardenedCluster, blueprint, "hardened", config.podIdentity.namespace);
+  baseline = await prepareTarget(baselineCluster, blueprint, "baseline", BASELINE_IDENTITY_NAMESPACE);
   standardModeTarget = {
     label: "standard-mode",
     developer: standardModeCluster.clients[USERS.standardModeDeveloper],
     identityNamespace: standardMode.config.podIdentity.namespace,
   };
-  for (const [cluster, target] of [
-    [hardenedCluster, hardened],
-    [baselineCluster, baseline],
-  ] as const) {
-    const platform = cluster.clients[USERS.platformAdmin];
-    await applyOrThrow(
-      platform,
-      overGrant(facts.attackerNamespace, overprivilegedUser(attacker)),
-      `${target.label} over-grant`,
-    );
-    await applyOrThrow(
-      platform,
-      namespaceOwnerGrant(facts.attackerNamespace, namespaceOwnerUser(attacker)),
-      `${target.label} namespace-owner grant`,
-    );
-  }
-  // The quota admission plugin refuses every pod of a namespace whose quotas have no status yet.
   await waitForQuotaStatus(hardenedCluster.clients.bootstrap, facts.attackerNamespace);
-
-  // Admission policies go live asynchronously: wait until the S1 probe (a dry run, nothing is
-  // stored) is denied by its policy before any real attempt.
-  const probe = restrictedPod("probe", facts.attackerNamespace, { aadpodidbinding: facts.selector });
-  await waitForPolicy(async () => {
-    const path = await hardened.developer.pathOf("v1", "Pod", facts.attackerNamespace);
-    const v = verdictOf(
-      await hardened.developer.request("POST", path, { body: probe, query: { dryRun: "All" } }),
-    );
-    return v.outcome === "refused" ? v.policy : undefined;
-  }, POD_IDENTITY_LABEL_POLICY);
+  await waitForAdmissionPolicies(hardened, facts);
 }, 600_000);
 
 afterAll(async () => {
