@@ -20,10 +20,9 @@ import { LIVE_RESOURCES, readLiveCluster } from "../../cli/paths/read-live";
 import { scenarioPaths, SCENARIO_IDS, type ScenarioPath } from "../../cli/paths/scenarios";
 import type { Team } from "../../cli/paths/teams";
 import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
-import { AAD_POD_IDENTITY_GROUP } from "../../components/kubernetes/conventions";
 import type { BlueprintConfig } from "../../infra/config/types";
-import { applyRank, type ConvertedManifest, type Manifest } from "../../testing/manifests";
-import { applyManifests, waitForPolicy } from "./support/apply";
+import type { ConvertedManifest, Manifest } from "../../testing/manifests";
+import { applyManifests, asConverted, waitForPolicy } from "./support/apply";
 import { BASELINE_IDENTITY_NAMESPACE, baselineManifests } from "./support/baseline";
 import { findBinaries } from "./support/binaries";
 import {
@@ -54,16 +53,6 @@ let live: {
 let baselineCluster: Cluster;
 let hardenedCluster: Cluster;
 const rows: string[] = [];
-
-const converted = (manifests: Manifest[], source: string): ConvertedManifest[] =>
-  manifests
-    .map((manifest) => ({
-      urn: `${source}:${manifest.kind}/${manifest.metadata.name}`,
-      patch: false,
-      customResource: manifest.apiVersion.startsWith(`${AAD_POD_IDENTITY_GROUP}/`),
-      manifest,
-    }))
-    .sort((a, b) => applyRank(a) - applyRank(b));
 
 async function applyAs(cluster: Cluster, manifests: ConvertedManifest[], what: string): Promise<void> {
   const rejections = await applyManifests(cluster.clients.bootstrap, manifests, FIELD_MANAGER);
@@ -175,7 +164,7 @@ beforeAll(async () => {
   if (failed) throw failed.reason;
   [hardenedCluster, baselineCluster] = clusters;
 
-  for (const cluster of clusters) await applyAs(cluster, converted(readerRbac(), "reader"), "reader RBAC");
+  for (const cluster of clusters) await applyAs(cluster, asConverted(readerRbac(), "reader"), "reader RBAC");
   await applyAs(hardenedCluster, blueprint.manifests, "hardened blueprint");
   const manifests = blueprint.manifests.map((c) => c.manifest);
   const crds = manifests.filter((m) => m.kind === "CustomResourceDefinition");
@@ -196,7 +185,7 @@ beforeAll(async () => {
   };
   await applyAs(
     baselineCluster,
-    converted(
+    asConverted(
       [...baselineManifests(config, crds, { identity: victimIdentity, binding: victimBinding }), classic],
       "baseline",
     ),
