@@ -3,7 +3,8 @@
  * pulumi-resource-kubernetes (built by `scripts/build-tools.sh --tier pulumi`), a file backend and a
  * passphrase secrets provider, against a throw-away kube-apiserver + etcd + kube-controller-manager
  * + kube-scheduler. The steps run in order on one `local` stack, as a platform engineer would:
- * preview with the policy pack, up, no-change preview and refresh, drift, a bad config, destroy.
+ * preview with the policy pack, up, no-change preview and refresh, drift, a bad config, the teams'
+ * contracts and stacks, destroy.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -20,12 +21,25 @@ import {
 } from "../e2e/support/blueprint";
 import type { Blueprint } from "../e2e/support/blueprint";
 import { startCluster } from "../e2e/support/cluster";
+import {
+  prepareTarget,
+  victimFacts,
+  waitForAdmissionPolicies,
+  waitForQuotaStatus,
+} from "../e2e/support/attack-target";
+import { bypassAttempts } from "../e2e/support/bypasses";
+import { attempts } from "../e2e/support/scenarios";
+import { checkVerdict, verdictOf } from "../e2e/support/verdict";
 import type { Cluster } from "../e2e/support/cluster";
 import type { KubeClient } from "../e2e/support/client";
 import { copyProject, Engine, exportedResources, findPulumiTools } from "./support/pulumi";
 import type { ExportedResource, RunResult } from "./support/pulumi";
 import { startFakeKubelet } from "./support/kubelet";
 import { TEAM_DEVELOPER_ROLE } from "../../components/kubernetes/team-namespace";
+import { CONTRACTS_PROJECT, TEAM_CONTRACT_OUTPUT } from "../../components/team/contract";
+import { validateTeamContract } from "../../components/team/stack-reference";
+import { credentialsInOutputs } from "../../testing/output-credentials";
+import { loginKubeconfig, tokenOf, writeKubelogin } from "./support/team-login";
 
 const STACK = LOCAL_STACK;
 const PACK = ["--policy-pack", "policy-pack", "--policy-pack-config", `policy-pack/config/${STACK}.json`];
@@ -50,11 +64,12 @@ async function initStack(
   cwd: string,
   stack: string,
   config: { key: string; value: string; secret?: boolean; path?: boolean }[],
+  env?: NodeJS.ProcessEnv,
 ): Promise<void> {
-  expectOk(await engine.run(cwd, ["stack", "init", stack, "--secrets-provider", "passphrase"]));
+  expectOk(await engine.run(cwd, ["stack", "init", stack, "--secrets-provider", "passphrase"], { env }));
   for (const { key, value, secret, path: isPath } of config) {
     const flags = [...(secret ? ["--secret"] : []), ...(isPath ? ["--path"] : [])];
-    expectOk(await engine.run(cwd, ["config", "set", "--stack", stack, ...flags, key, value]));
+    expectOk(await engine.run(cwd, ["config", "set", "--stack", stack, ...flags, key, value], { env }));
   }
 }
 
@@ -106,6 +121,8 @@ beforeAll(async () => {
   // As README "Deploying" says: the platform's kubeconfig, set as a secret.
   await initStack(project, STACK, [
     { key: "existing.kubeconfig", value: cluster.kubeconfig("bootstrap"), secret: true, path: true },
+    // What teams get in their contracts: the same endpoint, users that log in themselves.
+    { key: "existing.teamKubeconfig", value: loginKubeconfig(cluster.kubeconfig("bootstrap")), path: true },
   ]);
 }, 600_000);
 
@@ -165,6 +182,32 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       .sort();
     const converted = blueprint.manifests.map((m) => key(m.manifest as never)).sort();
     expect(deployed).toEqual(converted);
+  });
+
+  test("the attack suite of test:e2e against what the engine deployed: every attempt gets the verdict it gets on the converted manifests", async () => {
+    const facts = victimFacts(blueprint);
+    const target = await prepareTarget(
+      cluster,
+      blueprint,
+      "hardened",
+      blueprint.config.podIdentity.namespace,
+    );
+    await waitForQuotaStatus(admin, facts.attackerNamespace);
+    await waitForAdmissionPolicies(target, facts);
+    const failures: string[] = [];
+    const all = [...attempts(), ...bypassAttempts()];
+    for (const attempt of all) {
+      try {
+        checkVerdict(verdictOf(await attempt.run(target, facts)), attempt.hardened, "engine-deployed");
+      } catch (error) {
+        failures.push(
+          `${attempt.scenario} ${attempt.actor}: ${attempt.attempt}: ${(error as Error).message}`,
+        );
+      }
+    }
+    expect(failures).toEqual([]);
+    // The threat-model attempts and the issue-13 bypasses (38 when this was written).
+    expect(all.length).toBeGreaterThan(30);
   });
 
   test("preview --expect-no-changes (with the pack: the plan's advisories, no mandatory violation) and refresh --expect-no-changes are clean", async () => {
@@ -245,6 +288,188 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
         blueprint.config.teams[0].name,
       ]),
     );
+  });
+
+  describe("team stacks: each team's contract published to its own backend, read through a real StackReference as that team's developer", () => {
+    /** Per team: its backend (one storage location per team), its login, its developer. */
+    const teams = () =>
+      [
+        { team: victimTeam(blueprint.config), developer: USERS.victimDeveloper },
+        {
+          team: attackerTeam(blueprint.config, victimTeam(blueprint.config)),
+          developer: USERS.attackerDeveloper,
+        },
+      ].map(({ team, developer }) => {
+        const scratch = path.dirname(project);
+        return {
+          team,
+          backend: `file://${path.join(scratch, `backend-${team.name}`)}`,
+          env: {
+            PULUMI_BACKEND_URL: `file://${path.join(scratch, `backend-${team.name}`)}`,
+            PATH: `${path.join(scratch, `kubelogin-${team.name}`)}${path.delimiter}${engine.env.PATH}`,
+          },
+          token: tokenOf(cluster.kubeconfig(developer)),
+          kubeloginDir: path.join(scratch, `kubelogin-${team.name}`),
+        };
+      });
+    const packFlags = () => [
+      "--policy-pack",
+      path.join(project, "policy-pack"),
+      "--policy-pack-config",
+      path.join(project, "policy-pack", "config", `${STACK}.json`),
+    ];
+
+    test("npm run contracts:publish writes each team's contract, and nothing else, into that team's backend", async () => {
+      for (const { team, backend } of teams()) {
+        fs.mkdirSync(new URL(backend).pathname, { recursive: true });
+        const publish = spawnSync(
+          "npm",
+          [
+            "run",
+            "--silent",
+            "contracts:publish",
+            "--",
+            "--platform-stack",
+            STACK,
+            "--team",
+            team.name,
+            "--contract-backend",
+            backend,
+          ],
+          { cwd: project, env: engine.env, encoding: "utf8" },
+        );
+        expect(`${publish.status}\n${publish.stdout}${publish.stderr}`).toMatch(/^0\n/);
+        const outputs = await engine.run(
+          path.join(project, "contracts"),
+          ["stack", "output", "--json", "--show-secrets", "--stack", team.name],
+          {
+            env: { PULUMI_BACKEND_URL: backend },
+          },
+        );
+        expectOk(outputs);
+        const published = JSON.parse(outputs.stdout) as Record<string, unknown>;
+        expect(Object.keys(published)).toEqual([TEAM_CONTRACT_OUTPUT]);
+        const contract = validateTeamContract(published[TEAM_CONTRACT_OUTPUT], team.name);
+        expect(contract.namespaces).toEqual(team.namespaces);
+        expect(contract.imageRegistries).toEqual(team.imageRegistries);
+        expect(credentialsInOutputs(published)).toEqual([]);
+      }
+      // A team the platform stack has no contract for: refused before any stack is written.
+      const unknownTeam = spawnSync(
+        "npm",
+        [
+          "run",
+          "--silent",
+          "contracts:publish",
+          "--",
+          "--platform-stack",
+          STACK,
+          "--team",
+          "team-z",
+          "--contract-backend",
+          teams()[0].backend,
+        ],
+        { cwd: project, env: engine.env, encoding: "utf8" },
+      );
+      expect(unknownTeam.status).toBe(2);
+      expect(unknownTeam.stderr).toContain("--team team-z: no such team");
+    });
+
+    test("examples/team-app: pulumi up with the pack as each team's developer deploys its workload (pod identity and workload identity)", async () => {
+      const app = path.join(project, "examples", "team-app");
+      for (const { team, env, token, kubeloginDir } of teams()) {
+        writeKubelogin(kubeloginDir, token);
+        const identity = team.identities[0];
+        await initStack(
+          app,
+          "engine",
+          [
+            { key: "contractStack", value: `organization/${CONTRACTS_PROJECT}/${team.name}` },
+            { key: "team", value: team.name },
+            { key: "identity", value: identity.name },
+            { key: "image", value: `${team.imageRegistries[0]}/api:1.0.0` },
+          ],
+          env,
+        );
+        expectOk(
+          await engine.run(app, ["up", "--yes", "--skip-preview", "--stack", "engine", ...packFlags()], {
+            env,
+          }),
+        );
+        const namespace = identity.namespace;
+        const deployments = await admin.request("GET", `/apis/apps/v1/namespaces/${namespace}/deployments`);
+        const [deployment] = (deployments.body?.items ?? []) as {
+          spec: {
+            template: { metadata: { labels: Record<string, string> }; spec: { serviceAccountName?: string } };
+          };
+        }[];
+        expect(deployment).toBeDefined();
+        const pod = deployment.spec.template;
+        if (team.identityMode === "pod-identity") {
+          expect(pod.metadata.labels.aadpodidbinding).toBe(`${namespace}.${identity.name}`);
+        } else {
+          expect(pod.metadata.labels["azure.workload.identity/use"]).toBe("true");
+          expect(pod.spec.serviceAccountName).toBe(identity.serviceAccount);
+        }
+        // The stack acts as whoever logs in: with the other team's developer's login, the same
+        // refresh is refused by RBAC in this team's namespace.
+        const other = teams().find((t) => t.team.name !== team.name)!;
+        writeKubelogin(kubeloginDir, other.token);
+        const asOther = await engine.run(app, ["refresh", "--yes", "--stack", "engine"], { env });
+        expect(asOther.code).not.toBe(0);
+        expect(asOther.output).toMatch(/forbidden/i);
+        writeKubelogin(kubeloginDir, token);
+      }
+      // Without the member's login the same stack cannot reach the cluster at all.
+      const [first] = teams();
+      const noLogin = await engine.run(app, ["preview", "--refresh", "--stack", "engine"], {
+        env: { PULUMI_BACKEND_URL: first.backend },
+      });
+      expect(noLogin.code).not.toBe(0);
+      expect(noLogin.output).toMatch(/kubelogin/);
+    });
+
+    test("a team's StackReference reaches its own contract only: not the platform stack, not another team's contract", async () => {
+      const probe = path.join(path.dirname(project), "reference-probe");
+      fs.cpSync(path.join(__dirname, "fixtures", "reference-probe"), probe, { recursive: true });
+      fs.symlinkSync(path.join(project, "node_modules"), path.join(probe, "node_modules"), "dir");
+      const [a, b] = teams();
+      const read = async (env: NodeJS.ProcessEnv, stack: string, target: string) => {
+        await initStack(probe, stack, [{ key: "stack", value: target }], env);
+        const up = await engine.run(probe, ["up", "--yes", "--skip-preview", "--stack", stack], { env });
+        if (up.code !== 0) return { ok: false, output: up.output };
+        const out = await engine.run(
+          probe,
+          ["stack", "output", "readable", "--json", "--show-secrets", "--stack", stack],
+          { env },
+        );
+        expectOk(out);
+        return { ok: true, output: out.stdout, value: JSON.parse(out.stdout) as Record<string, unknown> };
+      };
+      const own = await read(a.env, "own", `organization/${CONTRACTS_PROJECT}/${a.team.name}`);
+      expect(own.ok).toBe(true);
+      expect(Object.keys(own.value!)).toEqual([TEAM_CONTRACT_OUTPUT]);
+      const platform = await read(a.env, "platform", `organization/aks-hardening/${STACK}`);
+      expect(platform.ok).toBe(false);
+      expect(platform.output).toContain(`unknown stack "organization/aks-hardening/${STACK}"`);
+      const other = await read(a.env, "other", `organization/${CONTRACTS_PROJECT}/${b.team.name}`);
+      expect(other.ok).toBe(false);
+      expect(other.output).toContain(`unknown stack "organization/${CONTRACTS_PROJECT}/${b.team.name}"`);
+
+      // The control removed: a team given the platform's backend reads every team's contract.
+      const shared = await read({}, "shared", `organization/aks-hardening/${STACK}`);
+      expect(shared.ok).toBe(true);
+      expect(Object.keys(shared.value!.teamContracts as object).sort()).toEqual(
+        blueprint.config.teams.map((t) => t.name).sort(),
+      );
+    });
+
+    test("destroy of each team stack as its developer", async () => {
+      const app = path.join(project, "examples", "team-app");
+      for (const { env } of teams()) {
+        expectOk(await engine.run(app, ["destroy", "--yes", "--skip-preview", "--stack", "engine"], { env }));
+      }
+    });
   });
 
   test.each(["typed", "custom-resource"])(

@@ -48,7 +48,8 @@ export interface Cluster {
  * role aggregation fills the built-in admin/edit roles; quota fills ResourceQuota status (without
  * it the quota admission plugin refuses every pod in a namespace with a quota: "status unknown");
  * the workload controllers turn Deployments/DaemonSets into pods; namespace deletion, `default`
- * ServiceAccounts, garbage collection and PodDisruptionBudget status behave as on a real cluster.
+ * ServiceAccounts, garbage collection and PodDisruptionBudget status behave as on a real cluster;
+ * Service endpoints are filled (the Kubernetes provider waits for them before a Service is ready).
  */
 export const CONTROLLERS: readonly string[] = [
   "namespace-controller",
@@ -60,6 +61,7 @@ export const CONTROLLERS: readonly string[] = [
   "garbage-collector-controller",
   "resourcequota-controller",
   "disruption-controller",
+  "endpoints-controller",
 ];
 
 /** The user kube-scheduler authenticates as (the built-in `system:kube-scheduler` roles name it). */

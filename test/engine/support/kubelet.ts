@@ -17,6 +17,7 @@ interface PodItem {
 
 export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop(): void } {
   let stopped = false;
+  let assigned = 0;
   const tick = async () => {
     const list = await admin.request("GET", "/api/v1/pods");
     const bound = ((list.body?.items as PodItem[] | undefined) ?? []).filter((p) => p.spec.nodeName);
@@ -32,6 +33,10 @@ export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop():
     const pods = bound.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== "Running");
     const now = new Date().toISOString();
     for (const pod of pods) {
+      // An address, as a CNI would give it: the endpoints controller lists only pods that have one,
+      // and the provider waits for a Service's endpoints.
+      const podIP = `10.244.${Math.floor(assigned / 250) % 250}.${(assigned % 250) + 1}`;
+      assigned += 1;
       const condition = (type: string) => ({ type, status: "True", lastTransitionTime: now });
       await admin.request(
         "PATCH",
@@ -42,6 +47,8 @@ export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop():
             status: {
               phase: "Running",
               startTime: now,
+              podIP,
+              podIPs: [{ ip: podIP }],
               conditions: ["PodScheduled", "Initialized", "ContainersReady", "Ready"].map(condition),
               containerStatuses: pod.spec.containers.map((c) => ({
                 name: c.name,
