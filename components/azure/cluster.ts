@@ -29,6 +29,7 @@ import {
   subscriptionIdOf,
 } from "./naming";
 import { grantRole } from "./role-grant";
+import { teamPoolLabels, teamPoolTaintString } from "../kubernetes/conventions";
 
 /** Network policy engines AKS offers with Azure CNI; kubenet is never an option (ARP spoofing, S4). */
 export type NetworkPolicyEngine = "azure" | "calico" | "cilium";
@@ -56,6 +57,13 @@ export interface ClusterArgs {
   systemPool: NodePoolConfig;
   /** User pools where team workloads run, created as separate `AgentPool` resources. Default none. */
   userPools?: NodePoolConfig[];
+  /**
+   * Dedicated pools, one per team that has one (issue 15): `AgentPool`s in User mode, labelled and
+   * tainted `aks-hardening.io/team-pool=<team>` so that only that team's pods run there. Pool names
+   * must not repeat across `systemPool`, `userPools` and these (the config validation refuses it).
+   * Default none.
+   */
+  teamPools?: { team: string; pool: NodePoolConfig }[];
   /** CIDRs allowed to reach a public API server. Required (non-empty) unless `privateCluster`. */
   authorizedIpRanges?: string[];
   /** Private API server (no public endpoint). Default false. */
@@ -133,6 +141,21 @@ export function systemPoolProfile(
   pool: NodePoolConfig,
 ): azureInputs.containerservice.ManagedClusterAgentPoolProfileArgs {
   return { name: pool.name, mode: "System", nodeTaints: [SYSTEM_POOL_TAINT], ...poolSettings(pool) };
+}
+
+/**
+ * A team's dedicated pool. The taint keeps every other pod off (the admission policy refuses the
+ * toleration to anyone else); the label is what the team's pods select, so they land nowhere else.
+ * User mode: AKS puts its own system add-ons on System pools, so none of them lands on a team's
+ * nodes (NMI, a DaemonSet of ours, tolerates the key on purpose).
+ */
+export function teamPoolProfile(team: string, pool: NodePoolConfig) {
+  return {
+    mode: "User",
+    nodeTaints: [teamPoolTaintString(team)],
+    nodeLabels: teamPoolLabels(team),
+    ...poolSettings(pool),
+  };
 }
 
 /**
@@ -283,6 +306,20 @@ export class Cluster extends pulumi.ComponentResource {
           mode: "User",
           orchestratorVersion: args.kubernetesVersion,
           ...poolSettings(pool),
+        },
+        child,
+      );
+    }
+
+    for (const { team, pool } of args.teamPools ?? []) {
+      new containerservice.AgentPool(
+        `${name}-team-pool-${team}`,
+        {
+          resourceGroupName: rg.name,
+          resourceName: managedCluster.name,
+          agentPoolName: pool.name,
+          orchestratorVersion: args.kubernetesVersion,
+          ...teamPoolProfile(team, pool),
         },
         child,
       );
