@@ -595,6 +595,29 @@ describe("aad-pod-identity standard mode (stack dev): MIC on a real API server",
         c.manifest.metadata.namespace === standardMode.config.podIdentity.namespace,
     )?.manifest;
 
+  test("MIC's pods are scheduled on the system pool and NMI on every node, team pools included (issue 15)", async () => {
+    const admin = standardModeCluster.clients.bootstrap;
+    const ns = standardMode.config.podIdentity.namespace;
+    const mic = await eventually("MIC pods scheduled", 90_000, async () => {
+      const pods = await podsOf(admin, ns, `app.kubernetes.io/component=${MIC_NAME}`);
+      return pods.length > 0 && pods.every((p) => p.nodeName) ? pods : undefined;
+    });
+    for (const p of mic) expect(p.nodeName).toBe(FAKE_NODES.system.name);
+    await eventually("NMI on every fake node", 90_000, async () => {
+      const nodes = new Set(
+        (await podsOf(admin, ns, `app.kubernetes.io/component=${NMI_NAME}`)).map((p) => p.nodeName),
+      );
+      return Object.values(FAKE_NODES).every((n) => nodes.has(n.name)) ? nodes : undefined;
+    });
+    rows.push({
+      scenario: "15 pools",
+      actor: "scheduler",
+      attempt: "MIC (standard mode, stack dev) and NMI placement",
+      hardened: `MIC on ${FAKE_NODES.system.name} only; NMI on all ${Object.keys(FAKE_NODES).length} nodes`,
+      baseline: "-",
+    });
+  });
+
   test("the real API server accepts every object the stack declares, MIC's Deployment, RBAC and PDB included", async () => {
     expect(standardMode.config.podIdentity.mode).toBe("standard");
     expect(standardModeRejections).toEqual([]);
