@@ -200,6 +200,20 @@ export class Cluster extends pulumi.ComponentResource {
       args.privateCluster ?? false,
       args.authorizedIpRanges ?? [],
     );
+    // One pool, one team: AKS pool names are unique per cluster, and a pool serving two teams would
+    // put both teams' identities on the same nodes.
+    const poolNames = new Set([args.systemPool.name, ...(args.userPools ?? []).map((p) => p.name)]);
+    const poolTeams = new Set<string>();
+    (args.teamPools ?? []).forEach(({ team, pool }, i) => {
+      if (poolNames.has(pool.name))
+        throw new Error(
+          `teamPools[${i}].pool.name: ${pool.name} - already the name of another pool of the cluster`,
+        );
+      if (poolTeams.has(team))
+        throw new Error(`teamPools[${i}].team: ${team} - already has a pool (one dedicated pool per team)`);
+      poolNames.add(pool.name);
+      poolTeams.add(team);
+    });
     super("aks-hardening:azure:Cluster", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     const tags = args.tags;
