@@ -195,6 +195,36 @@ describe("aks-hardening-team-node-pool (issue 15)", () => {
       messageIncludes: ["cronjobs nightly: team team-b has a dedicated node pool"],
     },
     {
+      name: "a pod from before the policy (no selector) updated by a controller, tolerations unchanged",
+      request: namespacedRequest(PODS, "team-b", podWith("team-b", {}), RS_CONTROLLER, "UPDATE", {
+        oldObject: podWith("team-b", {}),
+      }),
+      expect: "allow",
+    },
+    {
+      name: "an update that adds a toleration of team A's taint to a running pod",
+      request: namespacedRequest(
+        PODS,
+        "team-b",
+        podWith("team-b", { ...OWN, tolerations: [...OWN.tolerations, ...A_POOL.tolerations] }),
+        TEAM_B_USER,
+        "UPDATE",
+        {
+          oldObject: podWith("team-b", { ...OWN }),
+        },
+      ),
+      expect: "deny",
+      messageIncludes: ["(Equal team-a) reach beyond team team-b's pool"],
+    },
+    {
+      name: "an update of a Deployment from before the policy (no selector) is refused until it selects the pool",
+      request: namespacedRequest(DEPLOYMENTS, "team-b", template("Deployment", {}), TEAM_B_USER, "UPDATE", {
+        oldObject: template("Deployment", {}),
+      }),
+      expect: "deny",
+      messageIncludes: ["has a dedicated node pool"],
+    },
+    {
       name: "pods outside team namespaces are not judged",
       request: namespacedRequest(PODS, IDENTITY_NS, podWith(IDENTITY_NS, { ...A_POOL }), RS_CONTROLLER),
       expect: "not-matched",

@@ -17,6 +17,11 @@
  * - a toleration of the pool taint must be `Equal` to the own team (an `Exists` toleration of the
  *   key tolerates every team's pool).
  *
+ * On a pod UPDATE, `nodeSelector` and `affinity` are immutable (judged when the pod was created)
+ * and only tolerations can be added, so only a changed toleration list is judged there: a pod that
+ * predates the policy (existing mode) can still be updated by its controllers (ownerReferences,
+ * finalizers, labels), while its Deployment is refused until it selects the team's pool.
+ *
  * `spec.nodeName` (which skips the scheduler and with it taints and selectors: a `NoSchedule` taint
  * lets pods "submitted to Kubelet without going through the scheduler" start) stays refused by
  * `aks-hardening-team-pod-placement`, and `pods/binding` by `aks-hardening-pod-binding-scheduler-only`.
@@ -79,6 +84,9 @@ export function teamNodePoolPolicy(settings: GuardrailSettings): AdmissionPolicy
       podSpec: POD_SPEC_EXPRESSION,
       team: `namespaceObject.metadata.labels[${celString(TEAM_LABEL)}]`,
       isolated: `variables.team in ${celStringList(isolated)}`,
+      podUpdate: "request.operation == 'UPDATE' && request.resource.resource == 'pods'",
+      tolerationsUnchanged:
+        "variables.podUpdate && (has(oldObject.spec.tolerations) ? oldObject.spec.tolerations : []) == (has(object.spec.tolerations) ? object.spec.tolerations : [])",
       poolSelector: POOL_SELECTOR_EXPRESSION,
       foreignTolerations: FOREIGN_POOL_TOLERATIONS_EXPRESSION,
       foreignAffinity: FOREIGN_POOL_AFFINITY_TERMS_EXPRESSION,
@@ -86,22 +94,24 @@ export function teamNodePoolPolicy(settings: GuardrailSettings): AdmissionPolicy
     validations: [
       {
         expression:
-          "variables.isPlatform || variables.poolSelector == '' || variables.poolSelector == variables.team",
+          "variables.isPlatform || variables.podUpdate || variables.poolSelector == '' || variables.poolSelector == variables.team",
         message: "team pods may select only their own team's node pool",
         messageExpression: `request.resource.resource + ' ' + object.metadata.name + ': nodeSelector ${TEAM_POOL_KEY}=' + variables.poolSelector + ' is not team ' + variables.team + '\\'s pool'`,
       },
       {
-        expression: "variables.isPlatform || !variables.isolated || variables.poolSelector == variables.team",
+        expression:
+          "variables.isPlatform || variables.podUpdate || !variables.isolated || variables.poolSelector == variables.team",
         message: "the team has a dedicated node pool: its pods must select it",
         messageExpression: `request.resource.resource + ' ' + object.metadata.name + ': team ' + variables.team + ' has a dedicated node pool; set nodeSelector ${TEAM_POOL_KEY}=' + variables.team + ' (its identities may reach no other node)'`,
       },
       {
-        expression: "variables.isPlatform || size(variables.foreignAffinity) == 0",
+        expression: "variables.isPlatform || variables.podUpdate || size(variables.foreignAffinity) == 0",
         message: "team pods may require only their own team's node pool",
         messageExpression: `request.resource.resource + ' ' + object.metadata.name + ': required node affinity on ${TEAM_POOL_KEY} (' + variables.foreignAffinity.join(' | ') + ') reaches beyond team ' + variables.team + '\\'s pool'`,
       },
       {
-        expression: "variables.isPlatform || size(variables.foreignTolerations) == 0",
+        expression:
+          "variables.isPlatform || variables.tolerationsUnchanged || size(variables.foreignTolerations) == 0",
         message: "team pods may tolerate only their own team's node pool taint",
         messageExpression: `request.resource.resource + ' ' + object.metadata.name + ': tolerations of ${TEAM_POOL_KEY} (' + variables.foreignTolerations.join(', ') + ') reach beyond team ' + variables.team + '\\'s pool (tolerate it with operator Equal and value ' + variables.team + ')'`,
       },
