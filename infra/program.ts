@@ -15,7 +15,7 @@ import { KubernetesHardening } from "../components/kubernetes/hardening";
 import { teamContractsOutput } from "../components/team/contract";
 import type { HardeningTeam, KubernetesHardeningArgs } from "../components/kubernetes/hardening-args";
 import { loadConfig } from "./config/load";
-import type { BlueprintConfig, TeamConfig } from "./config/types";
+import { isCreatedPool, type BlueprintConfig, type TeamConfig } from "./config/types";
 
 /** Per-team stack outputs: where the team's Azure resources live and the client IDs its pods use. */
 export interface TeamOutputs {
@@ -52,6 +52,9 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
     tier: settings.tier,
     systemPool: settings.systemPool,
     userPools: settings.userPools,
+    teamPools: config.teams.flatMap((team) =>
+      team.nodePool && isCreatedPool(team.nodePool) ? [{ team: team.name, pool: team.nodePool }] : [],
+    ),
     authorizedIpRanges: settings.authorizedIpRanges,
     privateCluster: settings.privateCluster,
     adminGroupIds: settings.adminGroupIds,
@@ -128,6 +131,7 @@ function createCluster(config: BlueprintConfig): Record<string, unknown> {
       ]),
     ),
     kubeconfig: cluster.kubeconfig,
+    ...managedModeAssignments(config, footprints, cluster.nodeResourceGroup),
     // Every team's contract, for the platform's publishing step (cli/publish-contract.ts) that
     // writes each into that team's own contract stack; teams never read this stack. The user
     // kubeconfig carries no credential of its own (Entra login via kubelogin), so it may be shared.
@@ -168,6 +172,10 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
     });
     return { team, resourceGroupId: team.resourceGroupId, identities };
   });
+  const assignments = managedModeAssignments(
+    config,
+    teams.map(({ team, identities }) => [team, { identities }] as const),
+  );
 
   const hardeningTeams = teams.map(({ team, resourceGroupId, identities }) =>
     hardeningTeam(team, resourceGroupId, identities),
@@ -188,6 +196,7 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
         teamOutputs(resourceGroupId, identities),
       ]),
     ),
+    ...assignments,
     // No `kubeconfig` output: `existing.kubeconfig` is the platform's credential, and any reader
     // of this stack (a StackReference decrypts secrets) would get it.
     ...(teamKubeconfig !== undefined
@@ -200,6 +209,45 @@ function hardenExisting(config: BlueprintConfig): Record<string, unknown> {
         }
       : {}),
   };
+}
+
+/** One team's identities and the pools they are to be assigned to (pod identity, managed mode). */
+export interface NodePoolIdentityAssignment {
+  /** The pools whose scale sets get the identities: the team's own, else the shared user pools. */
+  nodePools: string[];
+  /** Full Azure resource IDs of the team's identities. */
+  identities: pulumi.Input<string>[];
+  /** Create mode: the node resource group holding the scale sets. */
+  nodeResourceGroup?: pulumi.Input<string>;
+}
+
+/**
+ * Managed mode runs no MIC: identities must be put on the node scale sets outside the cluster.
+ * `@pulumi/azure-native` 3.28.0 cannot express that for AKS-managed scale sets (the AgentPool has
+ * no identity property, and a `compute.VirtualMachineScaleSet` resource would claim a scale set
+ * AKS owns and names itself), so the program does not pretend to: it exports, per pod-identity
+ * team, exactly which pools get which identities (`nodePoolIdentityAssignments`), the input of the
+ * `az vmss identity assign` step the README describes. With a dedicated pool that is the team's pool
+ * only; never another team's, never the system pool.
+ */
+export function managedModeAssignments(
+  config: BlueprintConfig,
+  teams: readonly (readonly [TeamConfig, { identities: { resourceId: pulumi.Input<string> }[] }])[],
+  nodeResourceGroup?: pulumi.Input<string>,
+): { nodePoolIdentityAssignments?: Record<string, NodePoolIdentityAssignment> } {
+  if (config.podIdentity.mode !== "managed") return {};
+  const shared = config.clusterMode === "create" ? config.cluster.userPools.map((p) => p.name) : [];
+  const entries = teams
+    .filter(([team]) => team.identityMode === "pod-identity" && team.identities.length > 0)
+    .map(([team, made]): [string, NodePoolIdentityAssignment] => [
+      team.name,
+      {
+        nodePools: team.nodePool ? [team.nodePool.name] : shared,
+        identities: made.identities.map((i) => i.resourceId),
+        ...(nodeResourceGroup !== undefined ? { nodeResourceGroup } : {}),
+      },
+    ]);
+  return entries.length > 0 ? { nodePoolIdentityAssignments: Object.fromEntries(entries) } : {};
 }
 
 /** Each team's own registries, as its contract publishes them. */
@@ -239,6 +287,7 @@ function hardeningTeam(
     namespaces: team.namespaces,
     identityMode: team.identityMode,
     resourceGroupId,
+    ...(team.nodePool ? { nodePool: team.nodePool.name } : {}),
     identities: identities.map(({ name, namespace, serviceAccount, clientId, resourceId }) => ({
       name,
       namespace,

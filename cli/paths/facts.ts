@@ -68,6 +68,20 @@ export interface ClusterFact {
   source?: FactSource;
 }
 
+/** An AKS node pool (create mode): who its label and taint say it belongs to (issue 15). */
+export interface NodePoolFact {
+  name: string;
+  /** `System` pools run AKS add-ons (and MIC); team pods are kept off by the placement policy. */
+  system: boolean;
+  /** Value of the `aks-hardening.io/team-pool` node label. */
+  labelTeam?: string;
+  /** Values of `aks-hardening.io/team-pool` taints with NoSchedule/NoExecute. */
+  taintTeams: string[];
+  /** Any other NoSchedule/NoExecute taint (e.g. CriticalAddonsOnly). */
+  otherTaints: string[];
+  source: FactSource;
+}
+
 export interface Facts {
   /** What was read, e.g. `plan of stack dev` or `live cluster https://127.0.0.1:6443`. */
   subject: string;
@@ -82,6 +96,8 @@ export interface Facts {
   azureKnown: boolean;
   /** What the analysis had to assume, shown in every report. */
   assumptions: string[];
+  /** The cluster's node pools, when a plan or export declares the cluster; unknown otherwise. */
+  nodePools?: NodePoolFact[];
 }
 
 export function emptyFacts(subject: string): Facts {

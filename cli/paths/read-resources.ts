@@ -6,12 +6,12 @@
  * federated-credential, role-assignment, resource-group and cluster facts, from outputs where the
  * engine knows them and inputs otherwise.
  */
-import { TEAM_LABEL } from "../../components/kubernetes/conventions";
+import { TEAM_LABEL, TEAM_POOL_KEY } from "../../components/kubernetes/conventions";
 import { isKubernetesObject, toManifest } from "../../testing/manifests";
 import type { PlannedResource } from "../resources";
 import { parseUrn } from "../resources";
 import { unwrapSecrets } from "../secrets";
-import { emptyFacts, kubeObject, type Facts, type KubeObject } from "./facts";
+import { emptyFacts, kubeObject, type Facts, type KubeObject, type NodePoolFact } from "./facts";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -52,6 +52,27 @@ export function factsFromManifests(
   }
   mergePatches(facts, patches);
   return facts;
+}
+
+/** A pool's team label and taints (`key=value:Effect`), as AKS applies them to every node. */
+function nodePoolFact(values: Obj, name: string, source: string): NodePoolFact {
+  const labels = isObj(values.nodeLabels) ? values.nodeLabels : {};
+  const taintTeams: string[] = [];
+  const otherTaints: string[] = [];
+  for (const taint of Array.isArray(values.nodeTaints) ? values.nodeTaints : []) {
+    const m = typeof taint === "string" ? /^([^=:]+)(?:=([^:]*))?:(NoSchedule|NoExecute)$/.exec(taint) : null;
+    if (!m) continue;
+    if (m[1] === TEAM_POOL_KEY) taintTeams.push(m[2] ?? "");
+    else otherTaints.push(m[1]);
+  }
+  return {
+    name,
+    system: values.mode === "System",
+    labelTeam: str(labels[TEAM_POOL_KEY]),
+    taintTeams,
+    otherTaints,
+    source,
+  };
 }
 
 export function factsFromResources(resources: PlannedResource[], subject: string): Facts {
@@ -120,7 +141,14 @@ export function factsFromResources(resources: PlannedResource[], subject: string
     } else if (azureType(r.type, "resources", "ResourceGroup")) {
       const id = str(values.id);
       if (id) facts.resourceGroups.push({ id: id.toLowerCase(), team: str(tags[TEAM_LABEL]), source: r.urn });
+    } else if (azureType(r.type, "containerservice", "AgentPool")) {
+      (facts.nodePools ??= []).push(
+        nodePoolFact(values, str(values.agentPoolName) ?? parseUrn(r.urn).name, r.urn),
+      );
     } else if (azureType(r.type, "containerservice", "ManagedCluster")) {
+      facts.nodePools ??= [];
+      for (const pool of Array.isArray(values.agentPoolProfiles) ? values.agentPoolProfiles : [])
+        if (isObj(pool)) facts.nodePools.push(nodePoolFact(pool, str(pool.name) ?? "(unnamed)", r.urn));
       const oidc = isObj(values.oidcIssuerProfile) ? values.oidcIssuerProfile : {};
       const profile = isObj(values.identityProfile) ? values.identityProfile : {};
       const kubelet = isObj(profile.kubeletidentity) ? profile.kubeletidentity : {};

@@ -13,6 +13,7 @@ import type { Facts } from "./facts";
 import { attackPathsJson } from "./format-json";
 import { mermaidDocument } from "./format-mermaid";
 import { attackPathSarif } from "./format-sarif";
+import { coResidency, coResidencyText, type CoResidencyReport } from "./co-residency";
 import { formatText } from "./format-text";
 import { allScenarioPaths, type ScenarioPath } from "./scenarios";
 import type { Team } from "./teams";
@@ -51,6 +52,7 @@ export interface PathRun {
   ctx: BuildContext;
   analysis: Analysis;
   scenarios: ScenarioPath[];
+  coResidency: CoResidencyReport;
   exitCode: number;
   text: string;
 }
@@ -62,9 +64,16 @@ export function runPaths(facts: Facts, options: PathOptions): PathRun {
   const fresh = baseline ? newReaches(analysis, baseline) : undefined;
   const findings = fresh ? analysis.findings.filter((f) => fresh.has(f)) : analysis.findings;
   const scenarios = allScenarioPaths(ctx, analysis);
+  const residency = coResidency(ctx);
   const json = () =>
-    `${JSON.stringify(attackPathsJson(ctx.graph, analysis, facts.subject, facts.assumptions, scenarios), null, 2)}\n`;
-  const text = formatText(analysis, facts.subject, facts.assumptions, fresh, scenarios);
+    `${JSON.stringify({ ...attackPathsJson(ctx.graph, analysis, facts.subject, facts.assumptions, scenarios), coResidency: residency }, null, 2)}\n`;
+  // The co-residency section goes before the closing verdict line.
+  const report = formatText(analysis, facts.subject, facts.assumptions, fresh, scenarios)
+    .trimEnd()
+    .split("\n");
+  const verdict = report.pop() ?? "";
+  while (report.length > 0 && report[report.length - 1] === "") report.pop();
+  const text = `${[...report, ...coResidencyText(residency), "", verdict].join("\n")}\n`;
   if (options.out) write(options.out, json(), "--out");
   if (options.mermaid)
     write(
@@ -84,6 +93,7 @@ export function runPaths(facts: Facts, options: PathOptions): PathRun {
     ctx,
     analysis,
     scenarios,
+    coResidency: residency,
     text,
     exitCode: findings.length > 0 ? EXIT_MANDATORY_VIOLATIONS : EXIT_CLEAN,
   };

@@ -29,6 +29,7 @@ import {
   subscriptionIdOf,
 } from "./naming";
 import { grantRole } from "./role-grant";
+import { teamPoolLabels, teamPoolTaintString } from "../kubernetes/conventions";
 
 /** Network policy engines AKS offers with Azure CNI; kubenet is never an option (ARP spoofing, S4). */
 export type NetworkPolicyEngine = "azure" | "calico" | "cilium";
@@ -56,6 +57,13 @@ export interface ClusterArgs {
   systemPool: NodePoolConfig;
   /** User pools where team workloads run, created as separate `AgentPool` resources. Default none. */
   userPools?: NodePoolConfig[];
+  /**
+   * Dedicated pools, one per team that has one (issue 15): `AgentPool`s in User mode, labelled and
+   * tainted `aks-hardening.io/team-pool=<team>` so that only that team's pods run there. Pool names
+   * must not repeat across `systemPool`, `userPools` and these (the config validation refuses it).
+   * Default none.
+   */
+  teamPools?: { team: string; pool: NodePoolConfig }[];
   /** CIDRs allowed to reach a public API server. Required (non-empty) unless `privateCluster`. */
   authorizedIpRanges?: string[];
   /** Private API server (no public endpoint). Default false. */
@@ -136,6 +144,21 @@ export function systemPoolProfile(
 }
 
 /**
+ * A team's dedicated pool. The taint keeps every other pod off (the admission policy refuses the
+ * toleration to anyone else); the label is what the team's pods select, so they land nowhere else.
+ * User mode: AKS puts its own system add-ons on System pools, so none of them lands on a team's
+ * nodes (NMI, a DaemonSet of ours, tolerates the key on purpose).
+ */
+export function teamPoolProfile(team: string, pool: NodePoolConfig) {
+  return {
+    mode: "User",
+    nodeTaints: [teamPoolTaintString(team)],
+    nodeLabels: teamPoolLabels(team),
+    ...poolSettings(pool),
+  };
+}
+
+/**
  * A hardened AKS cluster with its own resource group, identities and audit logs.
  *
  * The component name is the AKS cluster name; Azure names are derived from it (`rg-<name>`,
@@ -177,6 +200,20 @@ export class Cluster extends pulumi.ComponentResource {
       args.privateCluster ?? false,
       args.authorizedIpRanges ?? [],
     );
+    // One pool, one team: AKS pool names are unique per cluster, and a pool serving two teams would
+    // put both teams' identities on the same nodes.
+    const poolNames = new Set([args.systemPool.name, ...(args.userPools ?? []).map((p) => p.name)]);
+    const poolTeams = new Set<string>();
+    (args.teamPools ?? []).forEach(({ team, pool }, i) => {
+      if (poolNames.has(pool.name))
+        throw new Error(
+          `teamPools[${i}].pool.name: ${pool.name} - already the name of another pool of the cluster`,
+        );
+      if (poolTeams.has(team))
+        throw new Error(`teamPools[${i}].team: ${team} - already has a pool (one dedicated pool per team)`);
+      poolNames.add(pool.name);
+      poolTeams.add(team);
+    });
     super("aks-hardening:azure:Cluster", name, {}, opts);
     const child = { parent: this, provider: args.provider };
     const tags = args.tags;
@@ -283,6 +320,20 @@ export class Cluster extends pulumi.ComponentResource {
           mode: "User",
           orchestratorVersion: args.kubernetesVersion,
           ...poolSettings(pool),
+        },
+        child,
+      );
+    }
+
+    for (const { team, pool } of args.teamPools ?? []) {
+      new containerservice.AgentPool(
+        `${name}-team-pool-${team}`,
+        {
+          resourceGroupName: rg.name,
+          resourceName: managedCluster.name,
+          agentPoolName: pool.name,
+          orchestratorVersion: args.kubernetesVersion,
+          ...teamPoolProfile(team, pool),
         },
         child,
       );

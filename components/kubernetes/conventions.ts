@@ -111,3 +111,44 @@ export const PLATFORM_POOL_TAINT_KEYS: readonly string[] = ["CriticalAddonsOnly"
 
 /** The user name kube-scheduler authenticates as (bound to the built-in `system:kube-scheduler` role). */
 export const SCHEDULER_USER = "system:kube-scheduler";
+
+/**
+ * Node label and taint key of a team's dedicated node pool (issue 15), both with the team's name as
+ * value. One key for both, so a pool's label and taint can be compared at a glance and a toleration
+ * is "of another team" exactly when its value is not the pod's team. The value is the team, not the
+ * AKS pool name: the admission policy compares it with the namespace's team label (a trust anchor)
+ * and needs no table of pool names.
+ */
+export const TEAM_POOL_KEY = "aks-hardening.io/team-pool";
+
+/** The taint effect of a team pool: new pods without the toleration are not scheduled there. */
+export const TEAM_POOL_TAINT_EFFECT = "NoSchedule";
+
+/** The taint of `team`'s dedicated pool. */
+export function teamPoolTaint(team: string): { key: string; value: string; effect: string } {
+  return { key: TEAM_POOL_KEY, value: team, effect: TEAM_POOL_TAINT_EFFECT };
+}
+
+/** The taint as AKS `nodeTaints` spells it: `key=value:Effect`. */
+export function teamPoolTaintString(team: string): string {
+  return `${TEAM_POOL_KEY}=${team}:${TEAM_POOL_TAINT_EFFECT}`;
+}
+
+/** The node labels of `team`'s dedicated pool. */
+export function teamPoolLabels(team: string): Record<string, string> {
+  return { [TEAM_POOL_KEY]: team };
+}
+
+/** What a pod of `team` needs to run on its dedicated pool (and nowhere else). */
+export function teamPoolPlacement(team: string): {
+  nodeSelector: Record<string, string>;
+  tolerations: { key: string; operator: "Equal"; value: string; effect: string }[];
+} {
+  return {
+    nodeSelector: teamPoolLabels(team),
+    tolerations: [{ key: TEAM_POOL_KEY, operator: "Equal", value: team, effect: TEAM_POOL_TAINT_EFFECT }],
+  };
+}
+
+/** AKS labels every node of a System-mode pool `kubernetes.azure.com/mode: system`. */
+export const AKS_POOL_MODE_LABEL = "kubernetes.azure.com/mode";

@@ -47,6 +47,13 @@ export interface HardeningTeam {
   resourceGroupId: pulumi.Input<string>;
   /** The team's managed identities. Default: none. */
   identities: HardeningTeamIdentity[];
+  /**
+   * The AKS name of the team's dedicated pool, labelled and tainted `aks-hardening.io/team-pool=<team>`
+   * (issue 15). When set, the admission policy requires every pod of the team to select that pool,
+   * and the contract tells `TeamWorkload` to. Default: none (the team shares the user pools; its
+   * pods may still not tolerate another team's pool).
+   */
+  nodePool?: string;
 }
 
 /** Per-namespace ResourceQuota `spec.hard` and LimitRange container defaults for team namespaces. */

@@ -35,7 +35,12 @@ export function guardrailSettingsFor(args: ResolvedHardeningArgs): GuardrailSett
     identityServiceAccounts: components,
     pinnedImages: components.map((c) => podIdentityImage(c, args.podIdentity.version)),
     privilegedNamespaces: args.privilegedNamespaces,
-    teams: args.teams.map((t) => ({ name: t.name, groupIds: t.developerGroupIds, namespaces: t.namespaces })),
+    teams: args.teams.map((t) => ({
+      name: t.name,
+      groupIds: t.developerGroupIds,
+      namespaces: t.namespaces,
+      dedicatedPool: t.nodePool !== undefined,
+    })),
   };
 }
 

@@ -6,7 +6,16 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
-import { MIC_NAME, MIC_PRIORITY_CLASS, NMI_NAME, NMI_PRIORITY_CLASS, podIdentityImage } from "./conventions";
+import {
+  AKS_POOL_MODE_LABEL,
+  MIC_NAME,
+  MIC_PRIORITY_CLASS,
+  NMI_NAME,
+  NMI_PRIORITY_CLASS,
+  PLATFORM_POOL_TAINT_KEYS,
+  TEAM_POOL_KEY,
+  podIdentityImage,
+} from "./conventions";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
@@ -137,7 +146,10 @@ export function micPodSpec(settings: PodIdentityWorkloadSettings, azure: MicAzur
     // A cluster-wide controller: evictable by node agents only, never by an application pod.
     priorityClassName: MIC_PRIORITY_CLASS,
     securityContext: { runAsNonRoot: true, seccompProfile: RUNTIME_DEFAULT_SECCOMP },
-    nodeSelector: LINUX_NODES,
+    // On the system pool (issue 15): MIC is the platform's controller and holds the node scale sets'
+    // write access, so it runs beside the other critical add-ons and on no team's nodes.
+    nodeSelector: { ...LINUX_NODES, [AKS_POOL_MODE_LABEL]: "system" },
+    tolerations: PLATFORM_POOL_TAINT_KEYS.map((key) => ({ key, operator: "Exists" })),
     affinity: {
       podAntiAffinity: {
         preferredDuringSchedulingIgnoredDuringExecution: [
@@ -196,8 +208,13 @@ export function nmiPodSpec(settings: PodIdentityWorkloadSettings): PodSpec {
     hostNetwork: true,
     dnsPolicy: "ClusterFirstWithHostNet",
     nodeSelector: LINUX_NODES,
-    // Every node that runs pods needs NMI, including the tainted system pool.
-    tolerations: [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+    // Every node that runs pods needs NMI: the tainted system pool, and every team's pool (one
+    // toleration of the team-pool key, whatever the team). Not "every taint": NMI should still
+    // leave nodes tainted for reasons of their own (e.g. NoExecute maintenance taints).
+    tolerations: [
+      ...PLATFORM_POOL_TAINT_KEYS.map((key) => ({ key, operator: "Exists" })),
+      { key: TEAM_POOL_KEY, operator: "Exists" },
+    ],
     volumes: [
       { name: "iptableslock", hostPath: { path: XTABLES_LOCK_PATH, type: "FileOrCreate" } },
       { name: "kubelet-config", hostPath: { path: KUBELET_CONFIG_PATH, type: "FileOrCreate" } },

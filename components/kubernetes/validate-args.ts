@@ -151,6 +151,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   const namespaceOwner = new Map<string, string>();
   const teamNames = new Set<string>();
   const selectors = new Map<string, string>();
+  const poolOwners = new Map<string, string>();
   const teams = Array.isArray(args.teams) ? args.teams : [];
   if (!Array.isArray(args.teams)) problem("teams", args.teams, "must be a list");
   teams.forEach((team, t) => {
@@ -177,6 +178,20 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
         team.resourceGroupId,
         "must be `/subscriptions/<sub>/resourceGroups/<rg>`",
       );
+    }
+    if (team.nodePool !== undefined) {
+      // One pool, one team: a shared pool would put both teams' identities on the same nodes.
+      if (typeof team.nodePool !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(team.nodePool)) {
+        problem(
+          `${at}.nodePool`,
+          team.nodePool,
+          "must be an AKS pool name (lowercase alphanumeric, at most 12)",
+        );
+      } else if (poolOwners.has(team.nodePool)) {
+        problem(`${at}.nodePool`, team.nodePool, `is already team ${poolOwners.get(team.nodePool)}'s pool`);
+      } else {
+        poolOwners.set(team.nodePool, team.name);
+      }
     }
     const namespaces = Array.isArray(team.namespaces) ? team.namespaces : [];
     if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");

@@ -79,6 +79,13 @@ export interface TeamContract<Kubeconfig = pulumi.Output<string>> {
    * workloads may pull from. Empty: the platform sets no list, and each workload must name its own.
    */
   imageRegistries: string[];
+  /**
+   * The team's dedicated node pool (issue 15), when it has one: `TeamWorkload` then schedules its
+   * pods there (node selector and toleration `aks-hardening.io/team-pool=<team>`, derived from the
+   * team name by convention, not read from here), and the cluster refuses pods that do not. Absent:
+   * the team shares the user pools. An optional field: contract version 1 readers ignore it.
+   */
+  nodePool?: { name: string };
   /** How to reach the cluster's API server. */
   kubernetes: {
     /** API server URL (`https://...`). */
@@ -98,6 +105,8 @@ export interface TeamContractSource<Value = pulumi.Input<string>> {
   identityMode: IdentityMode;
   resourceGroupId: Value;
   identities: { name: string; namespace: string; serviceAccount: string; clientId: Value }[];
+  /** The team's dedicated pool (AKS name), if any. */
+  nodePool?: string;
 }
 
 /** What the platform program hands to `teamContractsOutput`. */
@@ -172,6 +181,7 @@ export function buildTeamContract(
         : {}),
     })),
     imageRegistries: [...imageRegistries],
+    ...(team.nodePool !== undefined ? { nodePool: { name: team.nodePool } } : {}),
     kubernetes: { server: kubernetes.server, kubeconfig: kubernetes.kubeconfig },
   };
 }

@@ -147,6 +147,10 @@ export function validateTeamContract(
       validateIdentity(problems, `${root}.identities[${i}]`, identity, namespaces),
     );
   stringList(problems, `${root}.imageRegistries`, c.imageRegistries);
+  if (c.nodePool !== undefined) {
+    const pool = asObj(c.nodePool);
+    requireString(problems, `${root}.nodePool.name`, pool?.name, /^[a-z][a-z0-9]{0,11}$/, "an AKS pool name");
+  }
   const kubernetes = asObj(c.kubernetes);
   requireString(problems, `${root}.kubernetes.server`, kubernetes?.server, /^https:\/\//, "an https:// URL");
   requireString(problems, `${root}.kubernetes.kubeconfig`, kubernetes?.kubeconfig);

@@ -20,6 +20,7 @@ import {
   POD_IDENTITY_LABEL,
   WORKLOAD_IDENTITY_USE_LABEL,
   podIdentitySelector,
+  teamPoolPlacement,
 } from "../kubernetes/conventions";
 import type { TeamContractIdentity } from "./contract";
 import { ProblemList } from "./errors";
@@ -324,6 +325,9 @@ export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): Render
       },
     ],
     volumes: volumes.map((v) => ({ name: v.name, emptyDir: {} })),
+    // The team's own pool when it has one (issue 15): the cluster refuses a pod of such a team
+    // without this selector, and the toleration is of this team's taint only.
+    ...(args.contract.nodePool ? teamPoolPlacement(args.contract.team) : {}),
   };
 
   // What every team namespace enforces, checked on the rendered template: a violation here would be

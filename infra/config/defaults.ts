@@ -56,6 +56,10 @@ export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
   namespace: "aad-pod-identity",
   mode: "standard",
   version: "v1.8.17",
+  // On by default: shared nodes are a cross-team path (an evicted NMI, a host-network pod or a
+  // container escape reaches every identity on the node's scale set), and an insecure default
+  // would be silent while a refused config names the key to set.
+  isolateNodes: true,
 };
 
 export const DEFAULT_MONITORING: MonitoringConfig = { alertEmails: [] };

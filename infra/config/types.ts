@@ -81,6 +81,28 @@ export interface TeamConfig {
    * its own list.
    */
   imageRegistries: string[];
+  /**
+   * The team's own user node pool (issue 15): tainted and labelled `aks-hardening.io/team-pool=<team>`,
+   * so its pods run only there and no other team's pod does. Create mode: the pool the blueprint
+   * creates (`NodePoolConfig`). Existing mode: `{ name }` of the pool the team already has (the
+   * platform labels and taints it). Required for a pod-identity team when `podIdentity.isolateNodes`
+   * is on; optional for any other team. Unset: the team runs on the shared `cluster.userPools`.
+   */
+  nodePool?: TeamNodePoolConfig;
+}
+
+/** A team's dedicated pool: created (create mode) or named (existing mode). */
+export type TeamNodePoolConfig = NodePoolConfig | ExistingNodePoolConfig;
+
+/** Existing mode: the name of a pool that already exists in the cluster. */
+export interface ExistingNodePoolConfig {
+  /** AKS pool name (lowercase alphanumeric, at most 12 characters). */
+  name: string;
+}
+
+/** Whether a team's pool is one the blueprint creates (create mode) rather than one it names. */
+export function isCreatedPool(pool: TeamNodePoolConfig): pool is NodePoolConfig {
+  return "vmSize" in pool;
 }
 
 /** One AKS node pool. */
@@ -152,6 +174,12 @@ export interface PodIdentityConfig {
   mode: PodIdentityInstallMode;
   /** Image tag, `v1.8.13` or newer (older releases have a token-validation bypass). Default `v1.8.17`. */
   version: string;
+  /**
+   * Every pod-identity team must have its own node pool (`teams[].nodePool`), so that no node
+   * carries two teams' identities (anything reaching a node's IMDS reaches every identity assigned
+   * to its scale set). Default true.
+   */
+  isolateNodes: boolean;
 }
 
 /** Where alerts go. */

@@ -63,6 +63,7 @@ import type {
   PodIdentityConfig,
   TeamConfig,
   TeamIdentityConfig,
+  TeamNodePoolConfig,
 } from "./types";
 
 /**
@@ -99,7 +100,7 @@ export const CONFIG_KEYS = {
   ],
   "cluster.systemPool": ["name", "vmSize", "minCount", "maxCount", "zones"],
   "cluster.userPools[]": ["name", "vmSize", "minCount", "maxCount", "zones"],
-  podIdentity: ["namespace", "mode", "version"],
+  podIdentity: ["namespace", "mode", "version", "isolateNodes"],
   monitoring: ["alertEmails"],
   "teams[]": [
     "name",
@@ -109,7 +110,9 @@ export const CONFIG_KEYS = {
     "identities",
     "resourceGroupId",
     "imageRegistries",
+    "nodePool",
   ],
+  "teams[].nodePool": ["name", "vmSize", "minCount", "maxCount", "zones"],
   "teams[].identities[]": ["name", "namespace", "roles", "serviceAccount", "existing"],
   "teams[].identities[].existing": ["clientId", "resourceId"],
   guardrails: ["platformUsers", "privilegedNamespaces"],
@@ -152,6 +155,11 @@ interface Owner {
 /** What the team and identity checks need to know about the rest of the configuration. */
 interface TeamContext {
   existingMode: boolean;
+  production: boolean;
+  /** `podIdentity.isolateNodes`: every pod-identity team needs its own pool. */
+  isolateNodes: boolean;
+  /** Pool name -> the key that declared it (cluster pools first, then team pools). */
+  poolOwners: Map<string, string>;
   identityNamespace: string;
   /** Lowercased platform and cluster-admin group IDs, with the key that declared each. */
   privilegedGroups: Map<string, string>;
@@ -199,8 +207,20 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   ]);
   const teams = readTeams(r, raw.teams, {
     existingMode,
+    production,
+    isolateNodes: podIdentity.isolateNodes,
     identityNamespace: podIdentity.namespace,
     privilegedGroups,
+    // In create mode the cluster's own pools share the name space with the teams' pools; in
+    // existing mode the blueprint declares none (it ignores the cluster pool settings).
+    poolOwners: new Map(
+      existingMode
+        ? []
+        : [cluster.systemPool, ...cluster.userPools].map((pool, i): [string, string] => [
+            pool.name,
+            childKey(poolKey(i), "name"),
+          ]),
+    ),
   });
   const guardrails = readGuardrails(r, raw.guardrails, teams);
 
@@ -295,6 +315,11 @@ function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean)
       'must be "managed" with clusterMode: existing: MIC needs the cluster\'s Azure context (kubelet identity, node resource group), which only create mode has',
     );
   }
+  const isolateNodes = r.boolean(
+    raw.isolateNodes,
+    "podIdentity.isolateNodes",
+    DEFAULT_POD_IDENTITY.isolateNodes,
+  );
   const version = r.string(raw.version, "podIdentity.version") ?? DEFAULT_POD_IDENTITY.version;
   const parsed = /^v/.test(version) ? parseVersion(version.slice(1), true) : undefined;
   if (!parsed) {
@@ -312,7 +337,7 @@ function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean)
       "does not exist: aad-pod-identity is archived, v1.8.17 is its last release",
     );
   }
-  return { namespace, mode, version };
+  return { namespace, mode, version, isolateNodes };
 }
 
 function readCluster(
@@ -516,19 +541,24 @@ function readUserPools(r: ConfigReader, value: unknown): NodePoolConfig[] {
 
 function readPool(outer: ConfigReader, value: unknown, key: string, minNodes: number): NodePoolConfig {
   const parsed = outer.object(value, key, CONFIG_KEYS["cluster.systemPool"]);
-  const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
-  const raw = parsed ?? {};
+  return readPoolFields(parsed === undefined ? new ConfigReader() : outer, parsed ?? {}, key, minNodes);
+}
+
+function poolNameProblem(name: string): string | undefined {
+  return new RegExp(`^[a-z][a-z0-9]{0,${MAX_POOL_NAME_LENGTH - 1}}$`).test(name)
+    ? undefined
+    : `must be lowercase alphanumeric, start with a letter, at most ${MAX_POOL_NAME_LENGTH} characters (AKS rule)`;
+}
+
+function readPoolFields(
+  r: ConfigReader,
+  raw: Record<string, unknown>,
+  key: string,
+  minNodes: number,
+): NodePoolConfig {
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
-  if (
-    typeof raw.name === "string" &&
-    !new RegExp(`^[a-z][a-z0-9]{0,${MAX_POOL_NAME_LENGTH - 1}}$`).test(name)
-  ) {
-    r.report(
-      childKey(key, "name"),
-      name,
-      `must be lowercase alphanumeric, start with a letter, at most ${MAX_POOL_NAME_LENGTH} characters (AKS rule)`,
-    );
-  }
+  const nameProblem = typeof raw.name === "string" ? poolNameProblem(name) : undefined;
+  if (nameProblem) r.report(childKey(key, "name"), name, nameProblem);
   const vmSize = r.requiredString(raw.vmSize, childKey(key, "vmSize")) ?? "";
   if (typeof raw.vmSize === "string" && !/^Standard_[A-Za-z0-9_]+$/.test(vmSize)) {
     r.report(childKey(key, "vmSize"), vmSize, "must be an Azure VM size such as Standard_D4ds_v5");
@@ -629,7 +659,10 @@ function readTeamKubeconfig(r: ConfigReader, value: unknown): string | undefined
 function readTeams(
   r: ConfigReader,
   value: unknown,
-  settings: Pick<TeamContext, "existingMode" | "identityNamespace" | "privilegedGroups">,
+  settings: Pick<
+    TeamContext,
+    "existingMode" | "production" | "isolateNodes" | "identityNamespace" | "privilegedGroups" | "poolOwners"
+  >,
 ): TeamConfig[] {
   if (value === undefined) {
     r.missing("teams", "list the teams that share the cluster");
@@ -787,6 +820,16 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
       : "must be a registry host, optionally with a repository path (e.g. myacr.azurecr.io/team-a), without scheme or tag",
   );
 
+  const nodePoolKey = childKey(key, "nodePool");
+  const nodePool = readTeamNodePool(r, raw.nodePool, nodePoolKey, name, context);
+  if (raw.nodePool === undefined && context.isolateNodes && identityMode === "pod-identity") {
+    r.report(
+      nodePoolKey,
+      undefined,
+      `is required: team "${name}" uses pod identity and podIdentity.isolateNodes is on, so its identities may only be assigned to a pool of its own (${context.existingMode ? "name the pool the team already has: { name: <pool> }" : "give name, vmSize, minCount and maxCount"}); set podIdentity.isolateNodes: false to share nodes`,
+    );
+  }
+
   return {
     name,
     developerGroupIds,
@@ -795,7 +838,64 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
     identities,
     imageRegistries,
     ...(resourceGroupId !== undefined ? { resourceGroupId } : {}),
+    ...(nodePool !== undefined ? { nodePool } : {}),
   };
+}
+
+/**
+ * `teams[].nodePool`: the team's dedicated pool. Create mode: a pool to create, with the fields of
+ * `cluster.userPools[]` (at least one node: a team pool at zero would leave its pods pending with
+ * nowhere else to go). Existing mode: only the name of a pool that exists. One pool serves one team:
+ * a name used by the cluster's own pools or by another team is refused, since a shared pool puts
+ * both teams' identities on the same nodes.
+ */
+function readTeamNodePool(
+  outer: ConfigReader,
+  value: unknown,
+  key: string,
+  team: string,
+  context: TeamContext,
+): TeamNodePoolConfig | undefined {
+  if (value === undefined) return undefined;
+  const parsed = outer.object(value, key, CONFIG_KEYS["teams[].nodePool"]);
+  if (parsed === undefined) return undefined;
+  const r = outer;
+  let pool: TeamNodePoolConfig;
+  if (context.existingMode) {
+    for (const field of ["vmSize", "minCount", "maxCount", "zones"] as const) {
+      if (parsed[field] !== undefined)
+        r.report(
+          childKey(key, field),
+          parsed[field],
+          "is only used with clusterMode: create (in existing mode name the pool the team already has)",
+        );
+    }
+    const name = r.requiredString(parsed.name, childKey(key, "name"), "the existing pool's name") ?? "";
+    const problem = typeof parsed.name === "string" ? poolNameProblem(name) : undefined;
+    if (problem) r.report(childKey(key, "name"), name, problem);
+    pool = { name };
+  } else {
+    const created = readPoolFields(r, parsed, key, 1);
+    if (context.production && created.zones.length < 2)
+      r.report(
+        childKey(key, "zones"),
+        created.zones,
+        "must span at least 2 availability zones in production",
+      );
+    pool = created;
+  }
+  const nameKey = childKey(key, "name");
+  const first = context.poolOwners.get(pool.name);
+  if (pool.name !== "" && first !== undefined) {
+    r.report(
+      nameKey,
+      pool.name,
+      `is already used by ${first}: a team's pool is its own (shared nodes carry both teams' identities)`,
+    );
+  } else if (pool.name !== "") {
+    context.poolOwners.set(pool.name, `${nameKey} (team "${team}")`);
+  }
+  return pool;
 }
 
 /** What an identity's checks need to know about its team. */

@@ -22,6 +22,7 @@ import {
   k8sRbacRoleLeastPrivilege,
 } from "./kubernetes/rbac";
 import { k8sRbacTeamSubjects } from "./kubernetes/team-bindings";
+import { teamPoolPolicies } from "./kubernetes/team-pools";
 import { judgingObjects } from "./lib/by-object";
 import type { PackPolicy } from "./lib/metadata";
 import {
@@ -66,6 +67,7 @@ const typed: PackPolicy[] = [
   ...placementPolicies,
   podIdentityClientIdPairs,
   identityClientIdConsistency,
+  ...teamPoolPolicies,
 ];
 
 /**

@@ -57,6 +57,7 @@ beforeAll(async () => {
         kubernetesVersion: "1.33",
         systemPool,
         userPools: [userPool],
+        teamPools: [{ team: "team-a", pool: { ...userPool, name: "teama", minCount: 1 } }],
         authorizedIpRanges: ["203.0.113.0/24"],
         adminGroupIds: ["11111111-1111-1111-1111-111111111111"],
         logRetentionDays: 60,
@@ -179,12 +180,12 @@ describe("network", () => {
     }
   });
 
-  it("gives no node a public IP, in the system pool or any user pool", () => {
+  it("gives no node a public IP, in the system pool, any user pool or a team pool", () => {
     const pools = [
       ...(cluster("aks-pub").inputs.agentPoolProfiles as Record<string, unknown>[]),
       ...ofType(recorded, "azure-native:containerservice:AgentPool").map((p) => p.inputs),
     ];
-    expect(pools.length).toBe(2);
+    expect(pools.length).toBe(3);
     for (const pool of pools) expect(pool.enableNodePublicIP).toBe(false);
   });
 });
@@ -212,6 +213,47 @@ describe("node pools", () => {
       maxCount: 5,
     });
     expect(pool.inputs.nodeTaints).toBeUndefined();
+  });
+});
+
+describe("team node pools (issue 15)", () => {
+  it("creates a team's pool in User mode, labelled and tainted aks-hardening.io/team-pool=<team>", () => {
+    const pool = single(recorded, "azure-native:containerservice:AgentPool", "aks-pub-team-pool-team-a");
+    expect(pool.inputs).toMatchObject({
+      agentPoolName: "teama",
+      mode: "User",
+      resourceName: "aks-pub",
+      nodeTaints: ["aks-hardening.io/team-pool=team-a:NoSchedule"],
+      nodeLabels: { "aks-hardening.io/team-pool": "team-a" },
+      enableAutoScaling: true,
+      enableNodePublicIP: false,
+    });
+  });
+
+  it("refuses a team pool named like another pool, and a second pool for one team, before registering anything", () => {
+    const provider = {} as AzureProvider;
+    const base = {
+      provider,
+      location: "westeurope",
+      kubernetesVersion: "1.33",
+      systemPool,
+      userPools: [userPool],
+      authorizedIpRanges: ["203.0.113.0/24"],
+      adminGroupIds: ["11111111-1111-1111-1111-111111111111"],
+    };
+    expect(
+      () => new Cluster("bad", { ...base, teamPools: [{ team: "team-a", pool: { ...userPool } }] }),
+    ).toThrow(/teamPools\[0\]\.pool\.name: apps - already the name of another pool/);
+    expect(
+      () =>
+        new Cluster("bad", {
+          ...base,
+          teamPools: [
+            { team: "team-a", pool: { ...userPool, name: "teama" } },
+            { team: "team-a", pool: { ...userPool, name: "teama2" } },
+          ],
+        }),
+    ).toThrow(/teamPools\[1\]\.team: team-a - already has a pool/);
   });
 });
 

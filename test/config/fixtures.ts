@@ -52,6 +52,7 @@ export function validCreateConfig(): RawConfig {
         namespaces: ["team-a", "team-a-jobs"],
         identityMode: "pod-identity",
         identities: [{ name: "app", namespace: "team-a", roles: ["Storage Blob Data Reader"] }],
+        nodePool: pool("teama"),
       },
       {
         name: "team-b",
@@ -82,6 +83,8 @@ export function minimalCreateConfig(): RawConfig {
         developerGroupIds: [GUID.teamA],
         namespaces: ["team-a"],
         identities: [{ name: "app", namespace: "team-a" }],
+        // Required: a pod-identity team (the default mode) needs its own pool (isolateNodes: true).
+        nodePool: { name: "teama", vmSize: "Standard_D4ds_v5", minCount: 1, maxCount: 3 },
       },
     ],
   };
@@ -99,6 +102,7 @@ export function validExistingConfig(): RawConfig {
   config.cluster = { name: "local", kubernetesVersion: "1.33" };
   config.existing = { kubeconfig: "apiVersion: v1\nkind: Config\nclusters: []\n" };
   config.teams[0].resourceGroupId = resourceGroupId("team-a");
+  config.teams[0].nodePool = { name: "teama" };
   config.teams[0].identities[0].existing = {
     clientId: GUID.clientA,
     resourceId: identityResourceId("team-a", "id-team-a-app"),

@@ -34,6 +34,10 @@ const team = (name: string, index: number) =>
           namespace: owned[i.namespaceIndex % owned.length],
           roles: i.roles,
         })),
+        // isolateNodes (default on): a pod-identity team has its own pool, named uniquely.
+        ...(identityMode === "pod-identity"
+          ? { nodePool: { name: `team${index}`, vmSize: "Standard_D4ds_v5", minCount: 1, maxCount: 3 } }
+          : {}),
       };
     });
 

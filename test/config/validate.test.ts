@@ -784,6 +784,92 @@ const cases: Case[] = [
     key: "monitoring.alertEmails[0]",
     value: "ops team",
   },
+  // Team node pools (issue 15).
+  {
+    name: "pod-identity team without a pool while isolateNodes is on (the default)",
+    mutate: (c) => delete c.teams[0].nodePool,
+    key: "teams[0].nodePool",
+    value: undefined,
+    message: /team "team-a" uses pod identity and podIdentity.isolateNodes is on/,
+  },
+  {
+    name: "existing mode: pod-identity team without a pool names the existing pool to give",
+    base: "existing",
+    mutate: (c) => delete c.teams[0].nodePool,
+    key: "teams[0].nodePool",
+    value: undefined,
+    message: /name the pool the team already has/,
+  },
+  {
+    name: "a team pool named like another team's",
+    mutate: (c) => (c.teams[1].nodePool = { ...c.teams[0].nodePool }),
+    key: "teams[1].nodePool.name",
+    value: "teama",
+    message: /is already used by teams\[0\]\.nodePool\.name \(team "team-a"\)/,
+  },
+  {
+    name: "existing mode: two teams naming the same existing pool",
+    base: "existing",
+    mutate: (c) => (c.teams[1].nodePool = { name: "teama" }),
+    key: "teams[1].nodePool.name",
+    value: "teama",
+    message: /shared nodes carry both teams' identities/,
+  },
+  {
+    name: "a team pool named like a shared user pool",
+    mutate: (c) => (c.teams[0].nodePool.name = "apps"),
+    key: "teams[0].nodePool.name",
+    value: "apps",
+    message: /is already used by cluster.userPools\[0\].name/,
+  },
+  {
+    name: "a team pool named like the system pool",
+    mutate: (c) => (c.teams[0].nodePool.name = "system"),
+    key: "teams[0].nodePool.name",
+    value: "system",
+    message: /cluster.systemPool.name/,
+  },
+  {
+    name: "a team pool name that AKS refuses",
+    mutate: (c) => (c.teams[0].nodePool.name = "team-a"),
+    key: "teams[0].nodePool.name",
+    value: "team-a",
+    message: /lowercase alphanumeric/,
+  },
+  {
+    name: "a team pool scaled to zero",
+    mutate: (c) => (c.teams[0].nodePool.minCount = 0),
+    key: "teams[0].nodePool.minCount",
+    value: 0,
+  },
+  {
+    name: "a team pool with an unknown key",
+    mutate: (c) => (c.teams[0].nodePool.vmsize = "Standard_D4ds_v5"),
+    key: "teams[0].nodePool.vmsize",
+    value: "Standard_D4ds_v5",
+    message: /did you mean "vmSize"/,
+  },
+  {
+    name: "a team pool in one zone in production",
+    stack: "prod",
+    mutate: (c) => (c.teams[0].nodePool.zones = ["1"]),
+    key: "teams[0].nodePool.zones",
+    value: ["1"],
+  },
+  {
+    name: "existing mode: pool settings the blueprint cannot apply",
+    base: "existing",
+    mutate: (c) => (c.teams[0].nodePool = { name: "teama", vmSize: "Standard_D4ds_v5" }),
+    key: "teams[0].nodePool.vmSize",
+    value: "Standard_D4ds_v5",
+    message: /only used with clusterMode: create/,
+  },
+  {
+    name: "isolateNodes not a boolean",
+    mutate: (c) => (c.podIdentity = { isolateNodes: "sometimes" }),
+    key: "podIdentity.isolateNodes",
+    value: "sometimes",
+  },
 ];
 
 describe("validateConfig: the compliant fixtures pass", () => {
@@ -805,6 +891,41 @@ describe("validateConfig: each bad input is reported with its key and value", ()
     expect(match).toBeDefined();
     expect(match?.value).toEqual(c.value);
     if (c.message) expect(match?.message).toMatch(c.message);
+  });
+});
+
+describe("validateConfig: team node pools (issue 15)", () => {
+  it("lets pod-identity teams share nodes only when isolateNodes is turned off", () => {
+    const shared = mutated(validCreateConfig(), (c) => {
+      delete c.teams[0].nodePool;
+      c.podIdentity = { isolateNodes: false };
+    });
+    expect(validateConfig(shared, "dev").teams[0].nodePool).toBeUndefined();
+  });
+
+  it("keeps a created pool with its defaults and an existing pool as its name only", () => {
+    const created = validateConfig(
+      mutated(validCreateConfig(), (c) => delete c.teams[0].nodePool.zones),
+      "dev",
+    );
+    expect(created.teams[0].nodePool).toEqual({
+      name: "teama",
+      vmSize: "Standard_D4ds_v5",
+      minCount: 1,
+      maxCount: 3,
+      zones: ["1", "2", "3"],
+    });
+    expect(validateConfig(validExistingConfig(), "local").teams[0].nodePool).toEqual({ name: "teama" });
+  });
+
+  it("gives a workload-identity team a pool only when asked", () => {
+    const config = validateConfig(validCreateConfig(), "dev");
+    expect(config.teams[1].nodePool).toBeUndefined();
+    const withPool = mutated(
+      validCreateConfig(),
+      (c) => (c.teams[1].nodePool = { ...c.teams[0].nodePool, name: "teamb" }),
+    );
+    expect(validateConfig(withPool, "dev").teams[1].nodePool?.name).toBe("teamb");
   });
 });
 
@@ -938,6 +1059,7 @@ describe("validateConfig: defaults", () => {
       namespace: "aad-pod-identity",
       mode: "standard",
       version: "v1.8.17",
+      isolateNodes: true,
     });
     expect(config.monitoring).toEqual({ alertEmails: [] });
   });

@@ -34,7 +34,7 @@ import {
   type Blueprint,
 } from "./support/blueprint";
 import { startCluster, type Cluster } from "./support/cluster";
-import { restrictedPod } from "./support/pods";
+import { restrictedPod, usePoolPlacements } from "./support/pods";
 import { verdictOf } from "./support/verdict";
 import { walk, type Step } from "./attack-paths/walk";
 
@@ -144,6 +144,7 @@ beforeAll(async () => {
   const binaries = findBinaries();
   blueprint = await recordBlueprint();
   config = blueprint.config;
+  usePoolPlacements(config);
   const victimConfig = victimTeam(config);
   const attackerConfig = attackerTeam(config, victimConfig);
   victim = victimConfig.name;

@@ -11,7 +11,12 @@
  * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
  */
 import type { Manifest } from "../../testing/manifests";
-import { MIC_NAME, NMI_NAME, NMI_PRIORITY_CLASS } from "../../components/kubernetes/conventions";
+import {
+  MIC_NAME,
+  NMI_NAME,
+  NMI_PRIORITY_CLASS,
+  teamPoolPlacement,
+} from "../../components/kubernetes/conventions";
 import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
 import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
 import {
@@ -49,9 +54,11 @@ import {
   type Blueprint,
 } from "./support/blueprint";
 import type { KubeClient } from "./support/client";
-import { FAKE_NODE_CAPACITY, FAKE_NODES, startCluster, type Cluster } from "./support/cluster";
+import { FAKE_NODE_CAPACITY, FAKE_NODES, startCluster, teamNode, type Cluster } from "./support/cluster";
+import { POOL_ATTEMPTS, teamWorkloadDeployment } from "./support/pools";
+import type { TeamConfig } from "../../infra/config/types";
 import { eventually, nodeFillingPod, podsOf, podState, preempted, unschedulable } from "./support/preemption";
-import { ATTACK_IMAGE } from "./support/pods";
+import { ATTACK_IMAGE, usePoolPlacements } from "./support/pods";
 import { attempts, micAttempts, type Attempt, type Target, type VictimFacts } from "./support/scenarios";
 import { checkVerdict, describeVerdict, verdictOf } from "./support/verdict";
 
@@ -74,6 +81,8 @@ beforeAll(async () => {
   const binaries = findBinaries();
   blueprint = await recordBlueprint();
   standardMode = await recordBlueprint(STANDARD_MODE_STACK);
+  usePoolPlacements(blueprint.config);
+  usePoolPlacements(standardMode.config);
   const { config } = blueprint;
   const victim = victimTeam(config);
   const attacker = attackerTeam(config, victim);
@@ -212,7 +221,8 @@ describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a
 );
 
 describe("13.1 on a real kube-scheduler: can a pod on NMI's node preempt NMI?", () => {
-  const userNode = FAKE_NODES.user.name;
+  // The attacker's own team pool node (team-b of the local stack): a team pod may run nowhere else.
+  const userNode = FAKE_NODES.teamB.name;
   const nmiOnUserNode = async (admin: KubeClient, namespace: string, selector: string) =>
     eventually(`NMI pod on ${userNode} in ${namespace}`, 90_000, async () =>
       (await podsOf(admin, namespace, selector)).find((p) => p.nodeName === userNode && !preempted(p)),
@@ -248,12 +258,12 @@ describe("13.1 on a real kube-scheduler: can a pod on NMI's node preempt NMI?", 
     baselineNmiPreempted = `NMI ${victim.name} preempted (${victim.conditions.find((c) => c.type === "DisruptionTarget")?.reason ?? "deleted"})`;
   });
 
-  test("hardened: NMI runs at system-node-critical on both nodes, the system pool included", async () => {
+  test("hardened: NMI runs at system-node-critical on every node, each team pool and the system pool included", async () => {
     const admin = clusters[0].clients.bootstrap;
-    const nmiPods = await eventually("NMI on both fake nodes", 90_000, async () => {
+    const nmiPods = await eventually("NMI on every fake node", 90_000, async () => {
       const pods = await podsOf(admin, hardened.identityNamespace, `app.kubernetes.io/component=${NMI_NAME}`);
       const nodes = new Set(pods.map((p) => p.nodeName));
-      return nodes.has(FAKE_NODES.user.name) && nodes.has(FAKE_NODES.system.name) ? pods : undefined;
+      return Object.values(FAKE_NODES).every((n) => nodes.has(n.name)) ? pods : undefined;
     });
     for (const p of nmiPods) {
       expect(p.priorityClassName).toBe(NMI_PRIORITY_CLASS);
@@ -303,6 +313,8 @@ describe("13.1 on a real kube-scheduler: can a pod on NMI's node preempt NMI?", 
     );
     const pod = nodeFillingPod("platform-critical", "kube-system", userNode, FAKE_NODE_CAPACITY.cpu, {
       priorityClassName: NMI_PRIORITY_CLASS,
+      // The team pool's taint tolerated, so that only the lack of a victim can keep it off.
+      tolerations: teamPoolPlacement(FAKE_NODES.teamB.team).tolerations,
     });
     expect(describeVerdict(verdictOf(await platform.create(pod as Manifest)))).toBe("allowed (201)");
     const message = await eventually("the scheduler gives up on the critical pod", 90_000, async () =>
@@ -315,6 +327,78 @@ describe("13.1 on a real kube-scheduler: can a pod on NMI's node preempt NMI?", 
       baselineNmiPreempted ?? "not run",
     );
   });
+});
+
+describe("issue 15 on a real kube-scheduler: identities stay on their team's nodes", () => {
+  const victimName = () => victimTeam(blueprint.config).name;
+  const attacker = () => attackerTeam(blueprint.config, victimTeam(blueprint.config));
+  const clientOf = (cluster: Cluster, team: TeamConfig) =>
+    cluster.clients[team.name === victimName() ? USERS.victimDeveloper : USERS.attackerDeveloper];
+  /** Every pod of a name (a bare pod) or of an `app` label (a Deployment's), with its node. */
+  const landed = (admin: KubeClient, namespace: string, name: string) =>
+    eventually(`a pod of ${name} scheduled in ${namespace}`, 90_000, async () => {
+      const pods = await podsOf(admin, namespace, `app=${name}`);
+      return pods.find((p) => p.nodeName !== undefined && p.nodeName !== "");
+    });
+
+  test("each team's TeamWorkload pods are scheduled on its own pool, and nowhere else", async () => {
+    const cluster = clusters[0];
+    for (const team of blueprint.config.teams) {
+      expect(team.nodePool).toBeDefined();
+      await waitForQuotaStatus(cluster.clients.bootstrap, team.namespaces[0]);
+      const deployment = teamWorkloadDeployment(team, "web");
+      const verdict = verdictOf(await clientOf(cluster, team).create(deployment));
+      expect([team.name, describeVerdict(verdict)]).toEqual([team.name, "allowed (201)"]);
+      const pod = await eventually(`TeamWorkload pods of ${team.name} scheduled`, 90_000, async () => {
+        const pods = await podsOf(
+          cluster.clients.bootstrap,
+          team.namespaces[0],
+          "app.kubernetes.io/name=web",
+        );
+        return pods.length > 0 && pods.every((p) => p.nodeName) ? pods : undefined;
+      });
+      for (const p of pod) expect([team.name, p.nodeName]).toEqual([team.name, teamNode(team.name).name]);
+      rows.push({
+        scenario: "15 pools",
+        actor: `team ${team.name}`,
+        attempt: "TeamWorkload Deployment (no placement written by the team)",
+        hardened: `pods on ${teamNode(team.name).name}`,
+        baseline: "-",
+      });
+    }
+  });
+
+  describe.each(POOL_ATTEMPTS.map((a, i) => [a.attempt, a, i] as const))(
+    "team B: %s",
+    (_name, attempt, i) => {
+      test("refused on the hardened cluster by the named policy; scheduled onto the target node on the baseline", async () => {
+        const ns = facts.attackerNamespace;
+        const name = `pool-${i}`;
+        const victim = victimName();
+        const onHardened = verdictOf(await hardened.developer.create(attempt.manifest(name, ns, victim)));
+        const onBaseline = verdictOf(await baseline.developer.create(attempt.manifest(name, ns, victim)));
+        let reached = "not scheduled";
+        if (onBaseline.outcome === "allowed") {
+          reached = (await landed(clusters[1].clients.bootstrap, ns, name)).nodeName ?? reached;
+        }
+        rows.push({
+          scenario: "15 pools",
+          actor: "team-B developer",
+          attempt: attempt.attempt,
+          hardened: describeVerdict(onHardened),
+          baseline: `${describeVerdict(onBaseline)}; pod on ${reached}`,
+        });
+        expect(onHardened.outcome).toBe("refused");
+        if (onHardened.outcome === "refused") {
+          expect(onHardened.layer).toBe("admission-policy");
+          expect(attempt.policies).toContain(onHardened.policy);
+        }
+        expect(onBaseline.outcome).toBe("allowed");
+        expect(reached).toBe(attempt.reaches(victim));
+        expect(attacker().name).not.toBe(victim);
+      });
+    },
+  );
 });
 
 const ACTOR_LABELS: Record<Attempt["actor"], string> = {
@@ -340,6 +424,29 @@ describe("aad-pod-identity standard mode (stack dev): MIC on a real API server",
         c.manifest.metadata.name === name &&
         c.manifest.metadata.namespace === standardMode.config.podIdentity.namespace,
     )?.manifest;
+
+  test("MIC's pods are scheduled on the system pool and NMI on every node, team pools included (issue 15)", async () => {
+    const admin = standardModeCluster.clients.bootstrap;
+    const ns = standardMode.config.podIdentity.namespace;
+    const mic = await eventually("MIC pods scheduled", 90_000, async () => {
+      const pods = await podsOf(admin, ns, `app.kubernetes.io/component=${MIC_NAME}`);
+      return pods.length > 0 && pods.every((p) => p.nodeName) ? pods : undefined;
+    });
+    for (const p of mic) expect(p.nodeName).toBe(FAKE_NODES.system.name);
+    await eventually("NMI on every fake node", 90_000, async () => {
+      const nodes = new Set(
+        (await podsOf(admin, ns, `app.kubernetes.io/component=${NMI_NAME}`)).map((p) => p.nodeName),
+      );
+      return Object.values(FAKE_NODES).every((n) => nodes.has(n.name)) ? nodes : undefined;
+    });
+    rows.push({
+      scenario: "15 pools",
+      actor: "scheduler",
+      attempt: "MIC (standard mode, stack dev) and NMI placement",
+      hardened: `MIC on ${FAKE_NODES.system.name} only; NMI on all ${Object.keys(FAKE_NODES).length} nodes`,
+      baseline: "-",
+    });
+  });
 
   test("the real API server accepts every object the stack declares, MIC's Deployment, RBAC and PDB included", async () => {
     expect(standardMode.config.podIdentity.mode).toBe("standard");

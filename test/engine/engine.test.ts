@@ -28,6 +28,7 @@ import {
   waitForQuotaStatus,
 } from "../e2e/support/attack-target";
 import { bypassAttempts } from "../e2e/support/bypasses";
+import { usePoolPlacements } from "../e2e/support/pods";
 import { attempts } from "../e2e/support/scenarios";
 import { checkVerdict, verdictOf } from "../e2e/support/verdict";
 import type { Cluster } from "../e2e/support/cluster";
@@ -106,6 +107,8 @@ function typeAndName(urn: string): string {
 beforeAll(async () => {
   const tools = findPulumiTools();
   blueprint = await recordBlueprint(STACK);
+  // Attack pods start on the attacker's own pool, as in test:e2e (issue 15).
+  usePoolPlacements(blueprint.config);
   const victim = victimTeam(blueprint.config);
   cluster = await startCluster(
     findBinaries(),

@@ -458,10 +458,10 @@ describe("team identities", () => {
 });
 
 describe("cluster guardrails", () => {
-  it("registers fourteen Deny-bound, fail-closed policies named aks-hardening-*", () => {
+  it("registers fifteen Deny-bound, fail-closed policies named aks-hardening-*", () => {
     const policies = recordedPolicies(resources);
-    expect(policies).toHaveLength(14);
-    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(14);
+    expect(policies).toHaveLength(15);
+    expect(objectsOfKind(resources, "ValidatingAdmissionPolicyBinding")).toHaveLength(15);
     for (const p of policies) {
       expect(p.name).toMatch(/^aks-hardening-/);
       expect(p.validationActions).toEqual(["Deny"]);

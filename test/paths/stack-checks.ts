@@ -96,6 +96,13 @@ export function stackChecks(stackName: string, victimTeam: string, attackerTeam:
     }
   });
 
+  it("shows no node co-residency between teams: each pod-identity team's pods land on its own pool only (issue 15)", () => {
+    expect(clean.coResidency.judged).toBe(true);
+    expect(clean.coResidency.enforced).toBe(true);
+    expect(clean.coResidency.pairs).toEqual([]);
+    expect(clean.text).toContain("No team's pods share a node pool with another team's pod identities.");
+  });
+
   it(`a widened RoleBinding (${attackerTeam}'s group in ${victimTeam}'s namespace) is a cross-team reach, exit 1`, () => {
     const widened = widenBinding(resources, victimTeam, developerGroup(attackerTeam));
     const { result, stdout } = analyse(widened);

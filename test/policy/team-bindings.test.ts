@@ -140,4 +140,23 @@ describe("k8s-rbac-team-subjects beyond the fixture", () => {
       });
     },
   );
+
+  it.each(["dev", "prod", "local"])(
+    "config/%s.json gives k8s-team-node-pool exactly the teams and dedicated pools of stacks/Pulumi.%s.yaml",
+    (stack) => {
+      const root = path.join(__dirname, "../..");
+      const config = parse(readFileSync(path.join(root, `stacks/Pulumi.${stack}.yaml`), "utf8")).config;
+      const pack = JSON.parse(readFileSync(path.join(root, `policy-pack/config/${stack}.json`), "utf8"));
+      const teams = config["aks-hardening:teams"] as {
+        name: string;
+        namespaces: string[];
+        nodePool?: unknown;
+      }[];
+      expect(pack["k8s-team-node-pool"]).toEqual({
+        teams: Object.fromEntries(
+          teams.map((t) => [t.name, { namespaces: t.namespaces, dedicatedPool: t.nodePool !== undefined }]),
+        ),
+      });
+    },
+  );
 });

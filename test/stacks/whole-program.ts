@@ -113,6 +113,34 @@ export function describeCreateStack(stack: string, run: () => StackRun): void {
       }
     });
 
+    it("creates one User pool per team with a nodePool, labelled and tainted for that team only (issue 15)", () => {
+      const { resources, config } = run();
+      const teamPools = ofType(resources, "azure-native:containerservice:AgentPool").filter((p) =>
+        p.name.startsWith(`${clusterName()}-team-pool-`),
+      );
+      const pooled = config.teams.filter((t) => t.nodePool !== undefined);
+      expect(teamPools).toHaveLength(pooled.length);
+      if (config.podIdentity.isolateNodes) {
+        for (const team of config.teams.filter((t) => t.identityMode === "pod-identity"))
+          expect(pooled).toContain(team);
+      }
+      for (const team of pooled) {
+        const pool = single(
+          resources,
+          "azure-native:containerservice:AgentPool",
+          `${clusterName()}-team-pool-${team.name}`,
+        );
+        expect(pool.inputs).toMatchObject({
+          agentPoolName: team.nodePool?.name,
+          mode: "User",
+          nodeTaints: [`aks-hardening.io/team-pool=${team.name}:NoSchedule`],
+          nodeLabels: { "aks-hardening.io/team-pool": team.name },
+          enableAutoScaling: true,
+          enableNodePublicIP: false,
+        });
+      }
+    });
+
     it("creates each team's resource group and one identity per declared workload", () => {
       const { resources, config } = run();
       for (const team of config.teams) {

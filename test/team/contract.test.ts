@@ -38,6 +38,13 @@ describe("buildTeamContract", () => {
     expect(identity.podIdentitySelector).toBeUndefined();
   });
 
+  it("names the team's dedicated node pool when it has one (issue 15), and none otherwise", () => {
+    const pooled = contractOf({ ...TEAM_A, nodePool: "teama" });
+    expect(pooled.nodePool).toEqual({ name: "teama" });
+    expect(validateTeamContract(pooled, "team-a")).toEqual(pooled);
+    expect(contractOf(TEAM_A).nodePool).toBeUndefined();
+  });
+
   it("builds contracts that the team-side validator accepts", () => {
     for (const source of [TEAM_A, TEAM_B]) {
       expect(validateTeamContract(contractOf(source), source.name)).toEqual(contractOf(source));
@@ -116,6 +123,7 @@ describe("validateTeamContract", () => {
     ["teamContract.imageRegistries", (c) => delete c.imageRegistries],
     ["teamContract.kubernetes.server", (c) => (c.kubernetes.server = "http://plain")],
     ["teamContract.kubernetes.kubeconfig", (c) => delete c.kubernetes.kubeconfig],
+    ["teamContract.nodePool.name", (c) => (c.nodePool = { name: "Team-A pool" })],
   ];
 
   it.each(cases)("names %s when it is wrong", (key, mutate) => {

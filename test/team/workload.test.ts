@@ -99,6 +99,19 @@ describe("renderTeamWorkload", () => {
     expect(checkRestrictedPodSpec(wi.deployment.spec.template.spec)).toEqual([]);
   });
 
+  it("schedules on the team's own pool when the contract names one (issue 15), and nowhere special otherwise", () => {
+    const pooled = renderTeamWorkload("api", args({}, { ...TEAM_A, nodePool: "teama" }));
+    expect(pooled.deployment.spec.template.spec.nodeSelector).toEqual({
+      "aks-hardening.io/team-pool": "team-a",
+    });
+    expect(pooled.deployment.spec.template.spec.tolerations).toEqual([
+      { key: "aks-hardening.io/team-pool", operator: "Equal", value: "team-a", effect: "NoSchedule" },
+    ]);
+    expect(checkRestrictedPodSpec(pooled.deployment.spec.template.spec)).toEqual([]);
+    expect(pod.nodeSelector).toBeUndefined();
+    expect(pod.tolerations).toBeUndefined();
+  });
+
   it("binds no identity when none is named", () => {
     const plain = renderTeamWorkload("api", args({ identity: undefined }));
     expect(plain.deployment.spec.template.metadata).toEqual({ labels: { "app.kubernetes.io/name": "api" } });

@@ -12,6 +12,7 @@ import { podIdentityLabelPolicy } from "./pod-identity-label";
 import { podPlacementPolicy } from "./pod-placement";
 import { serviceExternalIpsPolicy } from "./service-external-ips";
 import { statusWritersPolicy } from "./status-writers";
+import { teamNodePoolPolicy } from "./team-node-pool";
 import { teamRoleBindingSubjectsPolicy } from "./team-rolebinding-subjects";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
@@ -30,6 +31,7 @@ export * from "./pod-binding";
 export * from "./pod-placement";
 export * from "./service-external-ips";
 export * from "./status-writers";
+export * from "./team-node-pool";
 export * from "./team-rolebinding-subjects";
 
 /** Every guardrail, in a stable order. */
@@ -49,5 +51,6 @@ export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyD
     statusWritersPolicy(settings),
     serviceExternalIpsPolicy(settings),
     teamRoleBindingSubjectsPolicy(settings),
+    teamNodePoolPolicy(settings),
   ];
 }

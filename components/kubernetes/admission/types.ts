@@ -70,5 +70,11 @@ export interface GuardrailSettings {
   /** Namespaces that may be PSA `privileged` or unlabelled. */
   privilegedNamespaces: string[];
   /** Each team's developer groups and namespaces (the only subjects its RoleBindings may name). Default: none. */
-  teams?: { name: string; groupIds: string[]; namespaces: string[] }[];
+  teams?: {
+    name: string;
+    groupIds: string[];
+    namespaces: string[];
+    /** The team has a dedicated node pool its pods must select (issue 15). Default false. */
+    dedicatedPool?: boolean;
+  }[];
 }

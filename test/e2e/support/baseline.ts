@@ -15,6 +15,7 @@ import {
   podIdentityImage,
   MIC_NAME,
   NMI_NAME,
+  TEAM_POOL_KEY,
 } from "../../../components/kubernetes/conventions";
 import type { BlueprintConfig } from "../../../infra/config/types";
 import { restrictedPod } from "./pods";
@@ -81,8 +82,11 @@ export function baselineManifests(
     { app: NMI_NAME },
     podIdentityImage(NMI_NAME, config.podIdentity.version),
   );
-  const nmiSpec = nmiPod.spec as { containers: { resources?: object }[] };
+  const nmiSpec = nmiPod.spec as { containers: { resources?: object }[]; tolerations?: object[] };
   nmiSpec.containers[0].resources = { requests: { cpu: "100m", memory: "256Mi" } };
+  // On every team pool node too (the fake nodes are the same on both clusters), so that the one
+  // difference from the hardened NMI stays its priority.
+  nmiSpec.tolerations = [{ key: TEAM_POOL_KEY, operator: "Exists" }];
   manifests.push({
     apiVersion: "apps/v1",
     kind: "DaemonSet",

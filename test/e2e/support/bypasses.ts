@@ -11,6 +11,7 @@ import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admiss
 import { POD_PLACEMENT_POLICY } from "../../../components/kubernetes/admission/pod-placement";
 import { SERVICE_EXTERNAL_IPS_POLICY } from "../../../components/kubernetes/admission/service-external-ips";
 import { STATUS_WRITERS_POLICY } from "../../../components/kubernetes/admission/status-writers";
+import { TEAM_NODE_POOL_POLICY } from "../../../components/kubernetes/admission/team-node-pool";
 import {
   AAD_POD_IDENTITY_GROUP,
   NMI_PRIORITY_CLASS,
@@ -166,7 +167,8 @@ export function bypassAttempts(): Attempt[] {
             nodeSelector: { "kubernetes.azure.com/mode": "system" },
           }),
         ),
-      hardened: byPolicy(POD_PLACEMENT_POLICY),
+      // Team B has its own pool now: leaving it for the system pool is refused by both.
+      hardened: byPolicy(POD_PLACEMENT_POLICY, TEAM_NODE_POOL_POLICY),
       baseline: "allowed",
     },
     {

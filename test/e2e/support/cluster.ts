@@ -1,8 +1,9 @@
 /**
  * A throw-away control plane on loopback: etcd + kube-apiserver, plus (when built)
  * kube-controller-manager with the controllers the suite relies on (`CONTROLLERS`) and
- * kube-scheduler, and two fake nodes shaped like an AKS cluster's (`FAKE_NODES`: one user-pool node,
- * one system-pool node tainted `CriticalAddonsOnly`). Random free ports, a temp dir, fresh
+ * kube-scheduler, and fake nodes shaped like an AKS cluster's (`FAKE_NODES`: one node per team pool
+ * of the local stack, labelled and tainted `aks-hardening.io/team-pool=<team>`, and one system-pool
+ * node tainted `CriticalAddonsOnly`). Random free ports, a temp dir, fresh
  * service-account keys and a static token file. RBAC authorization, anonymous auth off.
  *
  * No kubelet runs: pods are scheduled (bound to a node) but never start, which is enough for
@@ -18,6 +19,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { teamPoolLabels, teamPoolTaint } from "../../../components/kubernetes/conventions";
 import { KubeClient, type ServerEndpoint } from "./client";
 import type { Binaries } from "./binaries";
 
@@ -73,14 +75,46 @@ export const SYSTEM_POOL_TAINT = { key: "CriticalAddonsOnly", value: "true", eff
 /** What each fake node offers the scheduler (allocatable = capacity: no kubelet reserves anything). */
 export const FAKE_NODE_CAPACITY = { cpu: "4", memory: "16Gi", pods: "110" } as const;
 
-/** The fake nodes: names, AKS pool labels, taints. */
+export interface FakeNode {
+  name: string;
+  pool: string;
+  mode: "user" | "system";
+  /** The team whose dedicated pool the node belongs to (issue 15). */
+  team?: string;
+  taints: readonly { key: string; value: string; effect: string }[];
+}
+
+/**
+ * The fake nodes: one per team pool of the local stack (`teams[].nodePool` of team-a and team-b,
+ * labelled and tainted as the blueprint makes a team pool) and one system-pool node.
+ */
 export const FAKE_NODES = {
-  user: { name: "aks-user-00000000", pool: "user", mode: "user", taints: [] },
+  teamA: {
+    name: "aks-teama-00000000",
+    pool: "teama",
+    mode: "user",
+    team: "team-a",
+    taints: [teamPoolTaint("team-a")],
+  },
+  teamB: {
+    name: "aks-teamb-00000000",
+    pool: "teamb",
+    mode: "user",
+    team: "team-b",
+    taints: [teamPoolTaint("team-b")],
+  },
   system: { name: "aks-system-00000000", pool: "system", mode: "system", taints: [SYSTEM_POOL_TAINT] },
-} as const;
+} as const satisfies Record<string, FakeNode>;
+
+/** The fake node of `team`'s pool. */
+export function teamNode(team: string): FakeNode {
+  const node = (Object.values(FAKE_NODES) as FakeNode[]).find((n) => n.team === team);
+  if (!node) throw new Error(`no fake node for team ${team}: FAKE_NODES has one per local-stack team pool`);
+  return node;
+}
 
 /** The Node object of a fake node, ready and schedulable, labelled as AKS labels its nodes. */
-export function fakeNodeManifest(node: (typeof FAKE_NODES)[keyof typeof FAKE_NODES]) {
+export function fakeNodeManifest(node: FakeNode) {
   return {
     apiVersion: "v1",
     kind: "Node",
@@ -92,6 +126,7 @@ export function fakeNodeManifest(node: (typeof FAKE_NODES)[keyof typeof FAKE_NOD
         "kubernetes.io/arch": "amd64",
         "kubernetes.azure.com/agentpool": node.pool,
         "kubernetes.azure.com/mode": node.mode,
+        ...(node.team ? teamPoolLabels(node.team) : {}),
       },
     },
     spec: { taints: [...node.taints] },
@@ -430,7 +465,12 @@ export async function startCluster(binaries: Binaries, users: TokenUser[], label
                 apiVersion: "v1",
                 kind: "Pod",
                 metadata: { name: "e2e-scheduler-probe" },
-                spec: { containers: [{ name: "probe", image: "registry.k8s.io/pause:3.10" }] },
+                spec: {
+                  // Every fake node is tainted (team pools, system pool): the harness's probe
+                  // tolerates them all, so that only the scheduler's readiness is tested.
+                  tolerations: [{ operator: "Exists" }],
+                  containers: [{ name: "probe", image: "registry.k8s.io/pause:3.10" }],
+                },
               },
             });
             return false;

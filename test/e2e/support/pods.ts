@@ -2,9 +2,32 @@
  * Pods for the attacks. Each starts from one that satisfies Pod Security `restricted`, so that a
  * refusal can only come from the single thing the attack changes (the label, privileged, ...).
  */
+import { teamPoolPlacement } from "../../../components/kubernetes/conventions";
+import type { BlueprintConfig } from "../../../infra/config/types";
 import type { Manifest } from "../../../testing/manifests";
 
 export const ATTACK_IMAGE = "registry.k8s.io/pause:3.10";
+
+/** Namespace -> the team whose dedicated pool its pods must select (issue 15). */
+const poolTeams = new Map<string, string>();
+
+/**
+ * Records which namespaces belong to a team with a dedicated pool, so that every attack pod there
+ * starts on its own team's pool (as TeamWorkload renders it) and a refusal comes from the one thing
+ * the attack changes, not from a missing pool selector.
+ */
+export function usePoolPlacements(config: BlueprintConfig): void {
+  for (const team of config.teams)
+    if (team.nodePool) for (const ns of team.namespaces) poolTeams.set(ns, team.name);
+}
+
+/** The node selector and toleration a pod in `namespace` needs for its team's pool (or none). */
+export function poolPlacementFor(
+  namespace: string,
+): ReturnType<typeof teamPoolPlacement> | Record<string, never> {
+  const team = poolTeams.get(namespace);
+  return team ? teamPoolPlacement(team) : {};
+}
 
 export function restrictedPod(
   name: string,
@@ -17,6 +40,7 @@ export function restrictedPod(
     kind: "Pod",
     metadata: { name, namespace, labels },
     spec: {
+      ...poolPlacementFor(namespace),
       securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
       containers: [
         {

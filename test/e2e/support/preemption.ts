@@ -5,6 +5,7 @@
  * instead of disappearing, which is exactly the evidence needed.
  */
 import type { KubeClient } from "./client";
+import { poolPlacementFor } from "./pods";
 
 export interface PodState {
   name: string;
@@ -90,7 +91,9 @@ export function nodeFillingPod(
     kind: "Pod",
     metadata: { name, namespace },
     spec: {
-      nodeSelector: { "kubernetes.io/hostname": node },
+      // On its own team's pool (the node must be one of them): the pod's one deviation is its priority.
+      ...poolPlacementFor(namespace),
+      nodeSelector: { ...(poolPlacementFor(namespace).nodeSelector ?? {}), "kubernetes.io/hostname": node },
       securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: "RuntimeDefault" } },
       containers: [
         {
