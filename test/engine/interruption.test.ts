@@ -1,17 +1,18 @@
 /**
  * An interrupted `pulumi up` of the local stack through the real engine (the tools of
  * engine.test.ts, with a throw-away control plane, project copy, file backend and stack of its own),
- * as a platform engineer meets it when a deploy is cut short:
- * 1. Ctrl-C (SIGINT) during the first up: the CLI cancels cleanly, nothing is left pending;
- * 2. the CLI and its plugins SIGKILLed (an OOM kill, a lost CI runner) while the NMI DaemonSet's
- *    create is in flight: the stack stays locked, the state keeps a pending create, and the
- *    DaemonSet exists on the server without the state knowing it;
- * 3. the rerun: refused until `pulumi cancel`; then, with the pending create unresolved, `pulumi up`
- *    warns and fails (the re-create collides with the orphan);
- * 4. what the CLI offers for a create that did happen (`refresh --import-pending-creates`), what it
- *    really does in 3.248.0, and what converges: the orphan removed, `pulumi up`, nothing lost or
- *    duplicated;
- * 5. `pulumi destroy`.
+ * as a platform engineer meets it when a deploy is cut short. Each interruption lands while the NMI
+ * DaemonSet's create is the one operation in flight (the fake kubelet paused, so its await blocks):
+ * an interruption at an arbitrary moment can also cut a create's API request after the server has
+ * applied it, which makes a run's outcome a matter of timing (see README "The real Pulumi engine").
+ * 1. the CLI and its plugins SIGKILLed (an OOM kill, a lost CI runner): the stack stays locked, the
+ *    state keeps a pending create, and the DaemonSet exists on the server unknown to the state;
+ * 2. the rerun: refused until `pulumi cancel`; then, the pending create unresolved, `pulumi up` warns
+ *    and fails: the re-create collides with the orphan;
+ * 3. what the CLI offers for a create that did happen (`refresh --import-pending-creates`), and what
+ *    it really does in 3.248.0;
+ * 4. the orphan deleted, `pulumi up` again, Ctrl-C (SIGINT): the CLI cancels and records the create;
+ * 5. `pulumi up` converges: nothing lost or duplicated; then `pulumi destroy`.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -67,6 +68,13 @@ async function exportStack(): Promise<string> {
   const exported = await engine.run(project, ["stack", "export", "--stack", STACK]);
   expectOk(exported);
   return exported.stdout;
+}
+
+/** The lock files of the file backend (`.pulumi/locks/<org>/<project>/<stack>/<id>.json`). */
+function locks(): string[] {
+  const dir = path.join(engine.backend, ".pulumi", "locks");
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith(".json"));
 }
 
 interface PendingOperation {
@@ -216,6 +224,31 @@ function startUp() {
   return { run, result };
 }
 
+/**
+ * Waits until the NMI DaemonSet's create is the one operation of the up in flight: the DaemonSet
+ * exists and its pods are bound (with the kubelet paused they never run, so the provider's await
+ * blocks), every other object of the blueprint is on the server, and their creates (whose awaits
+ * end within seconds) have had time to be recorded.
+ */
+async function untilOnlyTheDaemonSetAwaits(ended: () => string | undefined): Promise<void> {
+  const daemonSet = nmi();
+  const others = blueprintObjects().filter((o) => o !== daemonSet);
+  await waitFor(
+    "the NMI DaemonSet created with its pods bound, and every other object of the blueprint on the server",
+    async () => {
+      if (!(await exists(daemonSet))) return false;
+      const pods = await get(`/api/v1/namespaces/${daemonSet.metadata!.namespace}/pods`);
+      const items = (pods.body?.items ?? []) as { spec: { nodeName?: string } }[];
+      if (items.length === 0 || !items.every((p) => p.spec.nodeName)) return false;
+      admin.refreshDiscovery();
+      for (const o of others) if (!(await exists(o))) return false;
+      return true;
+    },
+    ended,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 20_000));
+}
+
 beforeAll(async () => {
   const tools = findPulumiTools();
   blueprint = await recordBlueprint(STACK);
@@ -257,62 +290,11 @@ afterAll(async () => {
 
 describe(`an interrupted pulumi up of the ${STACK} stack`, () => {
   test(
-    "SIGINT during the first up: the CLI cancels, exits 1, leaves no pending operation, and what it created is recorded",
-    async () => {
-      const team = blueprint.config.teams[0].namespaces[0];
-      const namespace = { apiVersion: "v1", kind: "Namespace", metadata: { name: team } };
-      const { run, result } = startUp();
-      await waitFor(
-        `namespace ${team} on the API server`,
-        () => exists(namespace),
-        () => run.ended,
-      );
-      process.kill(run.pid, "SIGINT");
-      const up = await result;
-      // The CLI's documented Ctrl-C: cancel (operations in flight are signalled to the providers and
-      // end, as created or as failed), write the state, exit with an error.
-      expect(up.signal).toBeNull();
-      expect(up.code).toBe(1);
-      expect(up.output).toContain("^C received; cancelling.");
-
-      const exported = await exportStack();
-      expect(pendingOf(exported)).toEqual([]);
-      // Cut short: some of the blueprint is deployed, not all of it.
-      const recorded = stateObjects(exported);
-      expect(recorded.length).toBeGreaterThan(0);
-      expect(recorded.length).toBeLessThan(blueprintObjects().length);
-      expect(await reconcile(exported)).toEqual(CONSISTENT);
-      // The NMI DaemonSet, three dependency levels in, was not started: the next step relies on its
-      // create being the one in flight when the CLI is killed.
-      expect(await exists(nmi())).toBe(false);
-    },
-    STEP_TIMEOUT,
-  );
-
-  test(
     "SIGKILL of the CLI and its plugins while the NMI DaemonSet awaits its pods: a pending create, and a DaemonSet the state does not know",
     async () => {
-      // No pod ever reported Running: the provider's await on the DaemonSet blocks its create.
       await kubelet.pause();
       const { run, result } = startUp();
-      const daemonSet = nmi();
-      const others = blueprintObjects().filter((o) => o !== daemonSet);
-      await waitFor(
-        "the NMI DaemonSet created with its pods bound, and every other object of the blueprint on the server",
-        async () => {
-          if (!(await exists(daemonSet))) return false;
-          const pods = await get(`/api/v1/namespaces/${daemonSet.metadata!.namespace}/pods`);
-          const items = (pods.body?.items ?? []) as { spec: { nodeName?: string } }[];
-          if (items.length === 0 || !items.every((p) => p.spec.nodeName)) return false;
-          admin.refreshDiscovery();
-          for (const o of others) if (!(await exists(o))) return false;
-          return true;
-        },
-        () => run.ended,
-      );
-      // The other creates' awaits end within seconds; let the CLI record them, so that the
-      // DaemonSet's is the only operation in flight.
-      await new Promise((resolve) => setTimeout(resolve, 20_000));
+      await untilOnlyTheDaemonSetAwaits(() => run.ended);
       const killed = killTree(run.pid);
       const up = await result;
       expect(up.signal).toBe("SIGKILL");
@@ -323,12 +305,13 @@ describe(`an interrupted pulumi up of the ${STACK} stack`, () => {
       );
       expect(new Set(killed.map((p) => p.pgid)).size).toBeGreaterThan(1);
       await waitFor("the killed processes gone", () => Promise.resolve(stillAlive(killed).length === 0));
+      expect(locks()).toHaveLength(1);
 
       const exported = await exportStack();
       expect(pendingOf(exported).map((p) => [p.type, p.resource.type])).toEqual([
         ["creating", "kubernetes:apps/v1:DaemonSet"],
       ]);
-      expect(await reconcile(exported)).toEqual({ ...CONSISTENT, unknownToState: [keyOf(daemonSet)] });
+      expect(await reconcile(exported)).toEqual({ ...CONSISTENT, unknownToState: [keyOf(nmi())] });
     },
     STEP_TIMEOUT,
   );
@@ -342,6 +325,7 @@ describe(`an interrupted pulumi up of the ${STACK} stack`, () => {
       expect(up.output).toMatch(/the stack is currently locked by 1 lock\(s\)[^\n]*`pulumi cancel`/);
       expect(up.output).toMatch(/created by \S+ \(pid \d+\)/);
       expectOk(await engine.run(project, ["cancel", "--yes", "--stack", STACK]));
+      expect(locks()).toEqual([]);
     },
     STEP_TIMEOUT,
   );
@@ -402,20 +386,52 @@ describe(`an interrupted pulumi up of the ${STACK} stack`, () => {
   );
 
   test(
-    "the orphan deleted, then pulumi up converges: preview --expect-no-changes clean, every object exactly once, owned by the run the state records",
+    "the orphan deleted, pulumi up again, SIGINT while the DaemonSet awaits its pods: the CLI cancels, exits 1, records the create, leaves nothing pending",
     async () => {
-      // A re-create cannot adopt the orphan (see the conflict above), and no state records its field
-      // manager: with the pending create cleared, it is removed, its pods never having run.
+      // A re-create cannot adopt the orphan (the conflict above) and no state records its field
+      // manager: with the pending create gone, it is removed (its pods never ran).
       const daemonSet = nmi();
-      const at = await admin.pathOf(
-        daemonSet.apiVersion!,
-        daemonSet.kind!,
-        daemonSet.metadata!.namespace,
-        daemonSet.metadata!.name,
-      );
+      const m = daemonSet.metadata!;
+      const at = await admin.pathOf(daemonSet.apiVersion!, daemonSet.kind!, m.namespace, m.name);
       expect((await admin.request("DELETE", at)).status).toBe(200);
-      await waitFor("the orphan DaemonSet gone", async () => !(await exists(daemonSet)));
+      // Its pods too (the kubelet stand-in removes them), so the new DaemonSet's are the only ones.
+      await waitFor("the orphan DaemonSet and its pods gone", async () => {
+        const pods = await get(`/api/v1/namespaces/${m.namespace}/pods`);
+        return !(await exists(daemonSet)) && ((pods.body?.items ?? []) as unknown[]).length === 0;
+      });
 
+      // Ctrl-C while the one operation in flight is the DaemonSet's await, its apply long answered.
+      await kubelet.pause();
+      const { run, result } = startUp();
+      await untilOnlyTheDaemonSetAwaits(() => run.ended);
+      process.kill(run.pid, "SIGINT");
+      const up = await result;
+      // The CLI's Ctrl-C: cancellation is signalled to the providers, so the await ends early
+      // (reported as a timeout) instead of running to completion; the state is written, the lock
+      // released, and the update reported failed.
+      expect(up.signal).toBeNull();
+      expect(up.code).toBe(1);
+      expect(up.output).toContain("^C received; cancelling.");
+      expect(up.output).toMatch(
+        /DaemonSet \(\S+\):\s+error:[\s\S]*?was successfully created, but the Kubernetes API server reported that it failed to fully initialize or become live: timed out waiting for the condition/,
+      );
+      expect(locks()).toEqual([]);
+      const exported = await exportStack();
+      expect(pendingOf(exported)).toEqual([]);
+      // Recorded as created but not initialized, so the next up finishes it.
+      const recorded = stateObjects(exported).find((r) => r.type === "kubernetes:apps/v1:DaemonSet") as
+        | { initErrors?: string[] }
+        | undefined;
+      expect(recorded?.initErrors?.join("\n")).toMatch(/timed out waiting for the condition/);
+      expect(await reconcile(exported)).toEqual(CONSISTENT);
+    },
+    STEP_TIMEOUT,
+  );
+
+  test(
+    "the kubelet back, pulumi up converges: preview --expect-no-changes clean, every object exactly once, owned by the run the state records",
+    async () => {
+      kubelet.resume();
       expectOk(await engine.run(project, UP, { timeoutMs: CLI_TIMEOUT }));
       expectOk(
         await engine.run(project, ["preview", "--expect-no-changes", "--stack", STACK, ...PACK], {
