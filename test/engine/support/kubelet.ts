@@ -9,15 +9,28 @@
  */
 import type { KubeClient } from "../../e2e/support/client";
 
+export interface FakeKubelet {
+  stop(): void;
+  /**
+   * Stops reporting pods Running (and removing deleted ones) until `resume()`, as if every node's
+   * kubelet hung: a DaemonSet's pods stay Pending, so the provider's await on it blocks the update.
+   * Resolves once a round already under way has finished, so nothing is reported after it.
+   */
+  pause(): Promise<void>;
+  resume(): void;
+}
+
 interface PodItem {
   metadata: { name: string; namespace: string; deletionTimestamp?: string };
   spec: { nodeName?: string; containers: { name: string; image: string }[] };
   status?: { phase?: string };
 }
 
-export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop(): void } {
+export function startFakeKubelet(admin: KubeClient, intervalMs = 500): FakeKubelet {
   let stopped = false;
   let assigned = 0;
+  let paused = false;
+  let round: Promise<void> = Promise.resolve();
   const tick = async () => {
     const list = await admin.request("GET", "/api/v1/pods");
     const bound = ((list.body?.items as PodItem[] | undefined) ?? []).filter((p) => p.spec.nodeName);
@@ -67,7 +80,10 @@ export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop():
   };
   const loop = async () => {
     while (!stopped) {
-      await tick().catch(() => undefined); // the API server may be going away at teardown
+      if (!paused) {
+        round = tick().catch(() => undefined); // the API server may be going away at teardown
+        await round;
+      }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
   };
@@ -75,6 +91,13 @@ export function startFakeKubelet(admin: KubeClient, intervalMs = 500): { stop():
   return {
     stop() {
       stopped = true;
+    },
+    async pause() {
+      paused = true;
+      await round;
+    },
+    resume() {
+      paused = false;
     },
   };
 }
