@@ -1,0 +1,22 @@
+/**
+ * The pack's `main`: loads the compiled build of the current sources (`build.js` makes it when the
+ * sources changed), so the Pulumi CLI starts the pack without type-checking it on every start.
+ *
+ * If the build cannot be written (a read-only copy of the pack), it falls back to `index.ts`, which
+ * `@pulumi/pulumi/cmd/run-policy-pack` loads through the ts-node it has registered: slow, as before,
+ * but never a stale build.
+ */
+"use strict";
+const { ensureBuilt } = require("./build");
+
+let entry;
+try {
+  entry = ensureBuilt(__dirname);
+} catch (err) {
+  if (!["EACCES", "EPERM", "EROFS"].includes(err.code)) throw err;
+  process.stderr.write(
+    `aks-hardening policy pack: cannot write its build (${err.message}); loading index.ts\n`,
+  );
+  entry = "./index.ts";
+}
+require(entry);
