@@ -45,19 +45,6 @@ function expectOk(result: RunResult): void {
     );
 }
 
-/** `pulumi stack init` with a passphrase secrets provider, then one `config set` per entry. */
-async function initStack(
-  cwd: string,
-  stack: string,
-  config: { key: string; value: string; secret?: boolean; path?: boolean }[],
-): Promise<void> {
-  expectOk(await engine.run(cwd, ["stack", "init", stack, "--secrets-provider", "passphrase"]));
-  for (const { key, value, secret, path: isPath } of config) {
-    const flags = [...(secret ? ["--secret"] : []), ...(isPath ? ["--path"] : [])];
-    expectOk(await engine.run(cwd, ["config", "set", "--stack", stack, ...flags, key, value]));
-  }
-}
-
 async function stackExport(): Promise<ExportedResource[]> {
   const exported = await engine.run(project, ["stack", "export", "--stack", STACK]);
   expectOk(exported);
@@ -104,7 +91,7 @@ beforeAll(async () => {
   copyProject(project);
   engine = new Engine(tools, scratch);
   // As README "Deploying" says: the platform's kubeconfig, set as a secret.
-  await initStack(project, STACK, [
+  await engine.initStack(project, STACK, [
     { key: "existing.kubeconfig", value: cluster.kubeconfig("bootstrap"), secret: true, path: true },
   ]);
 }, 600_000);
@@ -257,7 +244,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       fs.symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"), "dir");
       const stack = `raw-${delivery}`;
       // The team developer's own credentials, as a team's CI would hold them.
-      await initStack(dir, stack, [
+      await engine.initStack(dir, stack, [
         { key: "kubeconfig", value: cluster.kubeconfig(USERS.victimDeveloper), secret: true },
         { key: "namespace", value: namespace },
         { key: "delivery", value: delivery },
