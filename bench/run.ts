@@ -2,6 +2,8 @@
  * `npm run bench`: prints how fast the offline plan and the policy evaluation are. Numbers only,
  * no assertions (timings depend on the machine); the targets they are read against are in the
  * README (dev plan < 3 s end to end, 200 teams < 15 s, evaluation > 20,000 resources/s).
+ * `npm run bench -- --engine [--rounds N]` runs instead the real-engine benchmark (bench/engine.ts):
+ * `pulumi preview` with and without the policy pack against `npm run plan`.
  *
  * Plans are spawned exactly as `npm run plan` runs them, so start-up (Node, the SDK, providers,
  * the transpile cache) is included; peak memory comes from GNU time when it is installed.
@@ -182,7 +184,34 @@ const FORMER_POD_SECURITY_CHECKS = [
   "runAsNonRoot",
 ];
 
+/** `--engine [--rounds N]` (N >= 1, default 5), or nothing; undefined for anything else. */
+function parseArgs(args: string[]): { engine: boolean; rounds: number } | undefined {
+  const options = { engine: false, rounds: 5 };
+  let rounds: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--engine") options.engine = true;
+    else if (args[i] === "--rounds") rounds = args[++i] ?? "";
+    else return undefined;
+  }
+  if (rounds !== undefined) {
+    if (!options.engine || !/^[1-9]\d*$/.test(rounds)) return undefined;
+    options.rounds = Number(rounds);
+  }
+  return options;
+}
+
 async function main(): Promise<void> {
+  const options = parseArgs(process.argv.slice(2));
+  if (!options) {
+    console.error("usage: npm run bench [-- --engine [--rounds N]]");
+    process.exitCode = 2;
+    return;
+  }
+  if (options.engine) {
+    const { engineBench } = await import("./engine");
+    await engineBench(options.rounds);
+    return;
+  }
   const cpus = execFileSync("nproc").toString().trim();
   console.log(
     `aks-hardening bench (${cpus} cores, node ${process.version}, load average ${loadavg()
@@ -234,6 +263,7 @@ async function main(): Promise<void> {
       console.log(`attack paths, live API server: not measured (${(err as Error).message.split("\n")[0]})`);
     }
   }
+  console.log("pulumi preview with and without the policy pack: npm run bench -- --engine");
 }
 
 main().catch((err: unknown) => {

@@ -5,9 +5,10 @@
  * and source. The first run pays the transpile (about 90 files); later runs read JavaScript from
  * disk, which is most of the difference between a slow and a fast `npm run plan`.
  *
- * It also keeps V8's code cache for every module it compiles (ours and node_modules'), as
- * `v8-compile-cache` does: Node 20 has no built-in compile cache, and compiling the SDK and provider
- * modules was the largest cost of a warm `npm run plan -- --stack dev` (about 1.2 s of 4.4 s CPU).
+ * It also keeps V8's code cache for every module it compiles (ours and node_modules'), with
+ * `policy-pack/code-cache.js`: Node 20 has no built-in compile cache, and compiling the SDK and
+ * provider modules was the largest cost of a warm `npm run plan -- --stack dev` (about 1.2 s of
+ * 4.4 s CPU).
  *
  * Plain JavaScript on purpose: it must run before any TypeScript can be loaded. Type checking is
  * left to `npm run typecheck`, as with `--transpile-only`.
@@ -15,9 +16,7 @@
 "use strict";
 const crypto = require("crypto");
 const fs = require("fs");
-const Module = require("module");
 const path = require("path");
-const vm = require("vm");
 
 const root = path.resolve(__dirname, "..");
 // Overridable so the benchmark can measure a cold start without touching the shared cache.
@@ -70,57 +69,7 @@ require.extensions[".ts"] = function loadTypeScript(module, filename) {
   module._compile(compileCached(fs.readFileSync(filename, "utf8"), filename), filename);
 };
 
-// --- V8 code cache -------------------------------------------------------------------------------
-const codeCacheDir = path.join(cacheDir, "v8");
-const toWrite = [];
-
-/** The `require` a CommonJS module gets, as Node builds it (`makeRequireFunction`). */
-function requireFor(mod) {
-  const req = (id) => mod.require(id);
-  req.resolve = (request, options) => Module._resolveFilename(request, mod, false, options);
-  req.resolve.paths = (request) => Module._resolveLookupPaths(request, mod);
-  req.main = process.mainModule;
-  req.extensions = Module._extensions;
-  req.cache = Module._cache;
-  return req;
-}
-
-Module.prototype._compile = function compileWithCodeCache(content, filename) {
-  const key = crypto
-    .createHash("sha1")
-    .update(process.version)
-    .update(filename)
-    .update(content)
-    .digest("hex");
-  const file = path.join(codeCacheDir, key);
-  let cachedData;
-  try {
-    cachedData = fs.readFileSync(file);
-  } catch {
-    cachedData = undefined;
-  }
-  const script = new vm.Script(Module.wrap(content), {
-    filename,
-    cachedData,
-    // Keep `import()` inside CommonJS modules working as under Node's own loader.
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
-  });
-  if (cachedData === undefined || script.cachedDataRejected) toWrite.push([script, file]);
-  const wrapper = script.runInThisContext({ displayErrors: true });
-  return wrapper.call(this.exports, this.exports, requireFor(this), this, filename, path.dirname(filename));
-};
-
+// --- V8 code cache (shared with the policy pack's start) ---------------------------------------
+const codeCache = require("../policy-pack/code-cache").installCodeCache(path.join(cacheDir, "v8"));
 // Written at exit so the cache also holds the functions compiled lazily while the plan ran.
-process.once("exit", () => {
-  if (toWrite.length === 0) return;
-  try {
-    fs.mkdirSync(codeCacheDir, { recursive: true });
-    for (const [script, file] of toWrite) {
-      const tmp = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(tmp, script.createCachedData());
-      fs.renameSync(tmp, file);
-    }
-  } catch {
-    // A read-only tree still works, just without the cache.
-  }
-});
+process.once("exit", () => codeCache.flush());

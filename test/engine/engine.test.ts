@@ -60,20 +60,6 @@ function expectOk(result: RunResult): void {
     );
 }
 
-/** `pulumi stack init` with a passphrase secrets provider, then one `config set` per entry. */
-async function initStack(
-  cwd: string,
-  stack: string,
-  config: { key: string; value: string; secret?: boolean; path?: boolean }[],
-  env?: NodeJS.ProcessEnv,
-): Promise<void> {
-  expectOk(await engine.run(cwd, ["stack", "init", stack, "--secrets-provider", "passphrase"], { env }));
-  for (const { key, value, secret, path: isPath } of config) {
-    const flags = [...(secret ? ["--secret"] : []), ...(isPath ? ["--path"] : [])];
-    expectOk(await engine.run(cwd, ["config", "set", "--stack", stack, ...flags, key, value], { env }));
-  }
-}
-
 async function stackExport(): Promise<ExportedResource[]> {
   const exported = await engine.run(project, ["stack", "export", "--stack", STACK]);
   expectOk(exported);
@@ -122,7 +108,7 @@ beforeAll(async () => {
   copyProject(project);
   engine = new Engine(tools, scratch);
   // As README "Deploying" says: the platform's kubeconfig, set as a secret.
-  await initStack(project, STACK, [
+  await engine.initStack(project, STACK, [
     { key: "existing.kubeconfig", value: cluster.kubeconfig("bootstrap"), secret: true, path: true },
     // What teams get in their contracts: the same endpoint, users that log in themselves.
     { key: "existing.teamKubeconfig", value: loginKubeconfig(cluster.kubeconfig("bootstrap")), path: true },
@@ -383,7 +369,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       for (const { team, env, token, kubeloginDir } of teams()) {
         writeKubelogin(kubeloginDir, token);
         const identity = team.identities[0];
-        await initStack(
+        await engine.initStack(
           app,
           "engine",
           [
@@ -438,7 +424,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       fs.symlinkSync(path.join(project, "node_modules"), path.join(probe, "node_modules"), "dir");
       const [a, b] = teams();
       const read = async (env: NodeJS.ProcessEnv, stack: string, target: string) => {
-        await initStack(probe, stack, [{ key: "stack", value: target }], env);
+        await engine.initStack(probe, stack, [{ key: "stack", value: target }], env);
         const up = await engine.run(probe, ["up", "--yes", "--skip-preview", "--stack", stack], { env });
         if (up.code !== 0) return { ok: false, output: up.output };
         const out = await engine.run(
@@ -485,7 +471,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       fs.symlinkSync(path.join(project, "node_modules"), path.join(dir, "node_modules"), "dir");
       const stack = `raw-${delivery}`;
       // The team developer's own credentials, as a team's CI would hold them.
-      await initStack(dir, stack, [
+      await engine.initStack(dir, stack, [
         { key: "kubeconfig", value: cluster.kubeconfig(USERS.victimDeveloper), secret: true },
         { key: "namespace", value: namespace },
         { key: "delivery", value: delivery },

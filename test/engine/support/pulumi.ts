@@ -56,6 +56,14 @@ export interface RunResult {
   seconds: number;
 }
 
+/** One `pulumi config set` of `Engine.initStack`. */
+export interface StackSetting {
+  key: string;
+  value: string;
+  secret?: boolean;
+  path?: boolean;
+}
+
 /** A throw-away Pulumi home and file backend, with the provider plugin installed at its version. */
 export class Engine {
   readonly home: string;
@@ -90,6 +98,31 @@ export class Engine {
     );
     if (install.status !== 0)
       throw new Error(`pulumi plugin install failed: ${install.stderr}${install.stdout}`);
+  }
+
+  /**
+   * `pulumi stack init` with a passphrase secrets provider, then one `config set` per setting;
+   * throws with the CLI's output when a command fails (never with a setting's value). `env` is
+   * added to the engine's (e.g. another `PULUMI_BACKEND_URL`).
+   */
+  async initStack(
+    cwd: string,
+    stack: string,
+    settings: StackSetting[],
+    env?: NodeJS.ProcessEnv,
+  ): Promise<void> {
+    const pulumi = async (args: string[], what: string) => {
+      const result = await this.run(cwd, args, { env });
+      if (result.code !== 0)
+        throw new Error(
+          `pulumi ${what} exited ${result.code} (${result.signal ?? "no signal"}):\n${result.output.slice(-6000)}`,
+        );
+    };
+    await pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"], `stack init ${stack}`);
+    for (const { key, value, secret, path: isPath } of settings) {
+      const flags = [...(secret ? ["--secret"] : []), ...(isPath ? ["--path"] : [])];
+      await pulumi(["config", "set", "--stack", stack, ...flags, key, value], `config set ${key}`);
+    }
   }
 
   /** Runs `pulumi <args>` in `cwd`; resolves when it exits (or `timeoutMs` kills it). */
