@@ -12,9 +12,11 @@
  *   the pack as it ships (`start.js`: compiled JavaScript);
  * - the same with the pack as it was (a copy whose `main` is `index.ts`: ts-node type-checks it on
  *   every start), so before and after come from the same run;
+ * - the same with a minimal pack (one policy that judges nothing, plain JavaScript, the same
+ *   node_modules): what any Node.js pack costs under this runner, the floor for ours;
  * - `npm run plan -- --stack local` (offline, mocks, the pack in-process);
- * - the pack's start alone, both ways: `@pulumi/pulumi/cmd/run-policy-pack` in the pack folder, as
- *   the language host runs it, until the pack prints its gRPC port.
+ * - each pack's start alone: `@pulumi/pulumi/cmd/run-policy-pack` in the pack folder, as the
+ *   language host runs it, until the pack prints its gRPC port.
  * A first round (not counted) warms caches; its compiled pack start is the on-demand build of a
  * fresh copy. Wall time, and CPU time of the whole process tree: the CLI kills its plugins instead
  * of waiting for them, so previews and plans run under bench/process-tree.py (a child subreaper
@@ -30,6 +32,8 @@ const STACK = "local";
 const PACK_CONFIG = `policy-pack/config/${STACK}.json`;
 /** The copy of the pack that starts as before the compiled start: `main` is `index.ts`. */
 const TS_NODE_PACK = "policy-pack-ts-node";
+/** A one-policy JavaScript pack: what any Node.js pack costs under this runner (the floor). */
+const MINIMAL_PACK = "policy-pack-minimal";
 
 interface Sample {
   seconds: number;
@@ -166,6 +170,30 @@ function tsNodePack(project: string, packModules: string): string {
   return to;
 }
 
+/** The smallest Node.js pack: one policy that judges nothing, plain JavaScript, the same node_modules. */
+function minimalPack(project: string, packModules: string): string {
+  const dir = path.join(project, MINIMAL_PACK);
+  fs.mkdirSync(dir);
+  fs.writeFileSync(
+    path.join(dir, "PulumiPolicy.yaml"),
+    "runtime: nodejs\ndescription: One policy that judges nothing.\n",
+  );
+  fs.writeFileSync(
+    path.join(dir, "package.json"),
+    JSON.stringify({ name: "minimal-pack", version: "0.1.0", main: "index.js" }),
+  );
+  fs.writeFileSync(
+    path.join(dir, "index.js"),
+    [
+      'const { PolicyPack } = require("@pulumi/policy");',
+      'new PolicyPack("minimal", { policies: [{ name: "noop", description: "Judges nothing; measures the runtime.", enforcementLevel: "advisory", validateResource: () => {} }] });',
+      "",
+    ].join("\n"),
+  );
+  fs.symlinkSync(packModules, path.join(dir, "node_modules"), "dir");
+  return dir;
+}
+
 export async function engineBench(rounds: number): Promise<void> {
   const { copyProject, Engine, findPulumiTools, REPO_ROOT } = await import("../test/engine/support/pulumi");
   const { findBinaries } = await import("../test/e2e/support/binaries");
@@ -197,16 +225,20 @@ export async function engineBench(rounds: number): Promise<void> {
     await engine.initStack(project, STACK, [
       { key: "existing.kubeconfig", value: cluster.kubeconfig("bootstrap"), secret: true, path: true },
     ]);
-    const oldPack = tsNodePack(project, path.join(REPO_ROOT, "policy-pack", "node_modules"));
+    const packModules = path.join(REPO_ROOT, "policy-pack", "node_modules");
+    const oldPack = tsNodePack(project, packModules);
+    const floorPack = minimalPack(project, packModules);
 
     const tree = processTreeAvailable();
     const run = { cwd: project, env: engine.env, tree, scratch };
     const preview = (pack?: string) => async () => {
       const args = ["preview", "--stack", STACK, "--non-interactive"];
-      if (pack) args.push("--policy-pack", pack, "--policy-pack-config", PACK_CONFIG);
+      if (pack === MINIMAL_PACK) args.push("--policy-pack", pack);
+      else if (pack) args.push("--policy-pack", pack, "--policy-pack-config", PACK_CONFIG);
       const result = await measure(path.join(tools.binDir, "pulumi"), args, run);
       // A preview that failed, or a pack that did not run, would make the numbers meaningless.
-      if (result.code !== 0 || (pack && !result.stdout.includes("aks-hardening@v")))
+      const ran = pack === MINIMAL_PACK ? "minimal@v" : "aks-hardening@v";
+      if (result.code !== 0 || (pack && !result.stdout.includes(ran)))
         throw new Error(
           `pulumi ${args.join(" ")} exited ${result.code}:\n${result.stdout.slice(-3000)}\n${result.stderr.slice(-3000)}`,
         );
@@ -225,9 +257,11 @@ export async function engineBench(rounds: number): Promise<void> {
         run: () => packStart(path.join(project, "policy-pack"), ticksPerSecond),
       },
       { label: "pack start alone, ts-node (before)", run: () => packStart(oldPack, ticksPerSecond) },
+      { label: "pack start alone, minimal JS pack", run: () => packStart(floorPack, ticksPerSecond) },
       { label: "pulumi preview, no pack", run: preview() },
       { label: "pulumi preview + pack, compiled", run: preview("policy-pack") },
       { label: "pulumi preview + pack, ts-node (before)", run: preview(TS_NODE_PACK) },
+      { label: "pulumi preview + minimal JS pack", run: preview(MINIMAL_PACK) },
       { label: `npm run plan -- --stack ${STACK}`, run: npmPlan },
     ];
     const samples = new Map<Variant, Sample[]>(variants.map((v) => [v, []]));
@@ -266,20 +300,23 @@ export async function engineBench(rounds: number): Promise<void> {
           .join(" ")})`,
       );
     }
-    const [packCompiled, packTsNode, bare, compiled, tsNode, plan] = variants;
+    const [packCompiled, packTsNode, packMinimal, bare, compiled, tsNode, minimal, plan] = variants;
     // The difference in each round (both runs under the same minute of load), then the median.
     const overhead = (withPack: Variant, of: Metric) => {
       const [a, b] = [of(withPack), of(bare)];
       if (!a || !b) return "n/a";
-      const extra = median(a.map((s, i) => s - b[i]));
-      return `${extra >= 0 ? "+" : ""}${extra.toFixed(2)} s = ${((extra / median(b)) * 100).toFixed(1)} %`;
+      const signed = (x: number, digits: number) => `${x >= 0 ? "+" : ""}${x.toFixed(digits)}`;
+      const perRound = a.map((s, i) => s - b[i]);
+      const extra = median(perRound);
+      return `${signed(extra, 2)} s = ${((extra / median(b)) * 100).toFixed(1)} % (rounds: ${perRound.map((x) => signed(x, 1)).join(" ")})`;
     };
     for (const [label, variant] of [
       ["compiled (now)", compiled],
       ["ts-node (before)", tsNode],
+      ["minimal JS pack", minimal],
     ] as const) {
       console.log(
-        `pack overhead, ${label.padEnd(16)}: ${overhead(variant, wall)} of the preview by wall time, ${overhead(variant, cpu)} by CPU time`,
+        `pack overhead, ${label.padEnd(16)}: ${overhead(variant, wall)} of the preview by wall time; ${overhead(variant, cpu)} by CPU time`,
       );
     }
     const ratio = (a: Variant, b: Variant, of: Metric) => {
@@ -291,6 +328,9 @@ export async function engineBench(rounds: number): Promise<void> {
     );
     console.log(
       `ts-node / compiled: preview with the pack ${ratio(tsNode, compiled, wall)} (wall), ${ratio(tsNode, compiled, cpu)} (CPU); pack start alone ${ratio(packTsNode, packCompiled, wall)} (wall), ${ratio(packTsNode, packCompiled, cpu)} (CPU)`,
+    );
+    console.log(
+      `compiled / minimal JS pack: pack start alone ${ratio(packCompiled, packMinimal, wall)} (wall), ${ratio(packCompiled, packMinimal, cpu)} (CPU); preview with the pack ${ratio(compiled, minimal, wall)} (wall), ${ratio(compiled, minimal, cpu)} (CPU)`,
     );
   } finally {
     await cluster.stop();
