@@ -308,25 +308,29 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
       path.join(project, "policy-pack", "config", `${STACK}.json`),
     ];
 
+    /** `npm run contracts:publish` of one team into `backend`, as the platform's CI runs it. */
+    const publishContract = (team: string, backend: string) =>
+      spawnSync(
+        "npm",
+        [
+          "run",
+          "--silent",
+          "contracts:publish",
+          "--",
+          "--platform-stack",
+          STACK,
+          "--team",
+          team,
+          "--contract-backend",
+          backend,
+        ],
+        { cwd: project, env: engine.env, encoding: "utf8" },
+      );
+
     test("npm run contracts:publish writes each team's contract, and nothing else, into that team's backend", async () => {
       for (const { team, backend } of teams()) {
         fs.mkdirSync(new URL(backend).pathname, { recursive: true });
-        const publish = spawnSync(
-          "npm",
-          [
-            "run",
-            "--silent",
-            "contracts:publish",
-            "--",
-            "--platform-stack",
-            STACK,
-            "--team",
-            team.name,
-            "--contract-backend",
-            backend,
-          ],
-          { cwd: project, env: engine.env, encoding: "utf8" },
-        );
+        const publish = publishContract(team.name, backend);
         expect(`${publish.status}\n${publish.stdout}${publish.stderr}`).toMatch(/^0\n/);
         const outputs = await engine.run(
           path.join(project, "contracts"),
@@ -344,22 +348,7 @@ describe(`the ${STACK} stack through the Pulumi CLI`, () => {
         expect(credentialsInOutputs(published)).toEqual([]);
       }
       // A team the platform stack has no contract for: refused before any stack is written.
-      const unknownTeam = spawnSync(
-        "npm",
-        [
-          "run",
-          "--silent",
-          "contracts:publish",
-          "--",
-          "--platform-stack",
-          STACK,
-          "--team",
-          "team-z",
-          "--contract-backend",
-          teams()[0].backend,
-        ],
-        { cwd: project, env: engine.env, encoding: "utf8" },
-      );
+      const unknownTeam = publishContract("team-z", teams()[0].backend);
       expect(unknownTeam.status).toBe(2);
       expect(unknownTeam.stderr).toContain("--team team-z: no such team");
     });

@@ -43,6 +43,12 @@ export const POD_SPEC_EXPRESSION =
   "request.resource.resource == 'pods' ? object.spec" +
   " : (request.resource.resource == 'cronjobs' ? object.spec.jobTemplate.spec.template.spec : object.spec.template.spec)";
 
+/** Every workload kind whose pod template `POD_SPEC_EXPRESSION` reads (pods are matched apart). */
+export const WORKLOAD_TEMPLATE_RULES = [
+  onWrite("apps", "v1", ["deployments", "daemonsets", "replicasets", "statefulsets"]),
+  onWrite("batch", "v1", ["jobs", "cronjobs"]),
+];
+
 /** Containers, init containers and ephemeral containers together. */
 export const ALL_CONTAINERS_EXPRESSION =
   "variables.podSpec.containers" +
@@ -60,11 +66,7 @@ export function identityNamespaceWorkloadsPolicy(settings: GuardrailSettings): A
     threats: ["S5", "S6"],
     description: `Workloads in ${ns} run only as its own service accounts with the pinned images, written by platform principals and workload controllers.`,
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } },
-    resourceRules: [
-      onWrite("", "v1", ["pods", "pods/ephemeralcontainers"]),
-      onWrite("apps", "v1", ["deployments", "daemonsets", "replicasets", "statefulsets"]),
-      onWrite("batch", "v1", ["jobs", "cronjobs"]),
-    ],
+    resourceRules: [onWrite("", "v1", ["pods", "pods/ephemeralcontainers"]), ...WORKLOAD_TEMPLATE_RULES],
     variables: {
       isPlatform: platformPrincipalExpression(settings),
       isController: `request.userInfo.username in ${celStringList(WORKLOAD_CONTROLLER_USERS)}`,

@@ -13,7 +13,7 @@
  */
 import { PLATFORM_POOL_TAINT_KEYS, TEAM_LABEL } from "../conventions";
 import { celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
-import { POD_SPEC_EXPRESSION } from "./identity-namespace-workloads";
+import { POD_SPEC_EXPRESSION, WORKLOAD_TEMPLATE_RULES } from "./identity-namespace-workloads";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const POD_PLACEMENT_POLICY = "aks-hardening-team-pod-placement";
@@ -58,11 +58,7 @@ export function podPlacementPolicy(
     description:
       "In team namespaces, pods and pod templates use no system priority class, tolerate no platform node-pool taint and set no spec.nodeName (platform principals excepted).",
     namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },
-    resourceRules: [
-      onWrite("", "v1", ["pods"]),
-      onWrite("apps", "v1", ["deployments", "daemonsets", "replicasets", "statefulsets"]),
-      onWrite("batch", "v1", ["jobs", "cronjobs"]),
-    ],
+    resourceRules: [onWrite("", "v1", ["pods"]), ...WORKLOAD_TEMPLATE_RULES],
     variables: {
       isPlatform: platformPrincipalExpression(settings),
       podSpec: POD_SPEC_EXPRESSION,

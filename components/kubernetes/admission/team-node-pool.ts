@@ -32,7 +32,7 @@
  */
 import { TEAM_LABEL, TEAM_POOL_KEY } from "../conventions";
 import { celString, celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
-import { POD_SPEC_EXPRESSION } from "./identity-namespace-workloads";
+import { POD_SPEC_EXPRESSION, WORKLOAD_TEMPLATE_RULES } from "./identity-namespace-workloads";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export const TEAM_NODE_POOL_POLICY = "aks-hardening-team-node-pool";
@@ -74,11 +74,7 @@ export function teamNodePoolPolicy(settings: GuardrailSettings): AdmissionPolicy
     description:
       "In team namespaces, pods and pod templates select their own team's node pool (required when the team has one) and never select, require or tolerate another team's pool (platform principals excepted).",
     namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },
-    resourceRules: [
-      onWrite("", "v1", ["pods"]),
-      onWrite("apps", "v1", ["deployments", "daemonsets", "replicasets", "statefulsets"]),
-      onWrite("batch", "v1", ["jobs", "cronjobs"]),
-    ],
+    resourceRules: [onWrite("", "v1", ["pods"]), ...WORKLOAD_TEMPLATE_RULES],
     variables: {
       isPlatform: platformPrincipalExpression(settings),
       podSpec: POD_SPEC_EXPRESSION,
