@@ -3,6 +3,53 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import prettier from "eslint-config-prettier";
 
+/**
+ * The layers and which way their imports point (docs/architecture.md):
+ *   conventions  <-  components  <-  infra (the platform program)  <-  cli, bench, tests
+ *   conventions  <-  policy-pack  <-  cli, bench, tests
+ * Each entry lists the top-level folders a layer must not import, matched on relative import paths.
+ */
+const LAYERS = [
+  {
+    files: ["components/**/*.ts"],
+    forbidden: ["infra", "cli", "testing", "test", "bench", "policy-pack", "contracts", "examples"],
+    why: "components depend on conventions only (and their SDKs): never on the platform program, the CLI, the pack or tests",
+  },
+  {
+    files: ["policy-pack/**/*.ts"],
+    forbidden: ["components", "infra", "cli", "testing", "test", "bench", "contracts", "examples"],
+    why: "the policy pack judges any stack, so it depends on conventions only, never on the components it judges",
+  },
+  {
+    files: ["infra/**/*.ts", "contracts/**/*.ts"],
+    forbidden: ["cli", "testing", "test", "bench", "policy-pack", "examples"],
+    why: "the platform program runs components; the CLI, the pack and tests sit above it",
+  },
+  {
+    files: ["testing/**/*.ts", "cli/**/*.ts"],
+    forbidden: ["test", "bench"],
+    why: "the CLI and test support are imported by benchmarks and tests, never the other way round",
+  },
+  {
+    files: ["bench/**/*.ts"],
+    forbidden: ["test"],
+    why: "benchmarks measure the CLI and the program; test suites are not part of them",
+  },
+];
+
+/** `no-restricted-imports` for one layer: any relative path climbing into a forbidden top-level folder. */
+function layerRule({ files, forbidden, why }) {
+  return {
+    files,
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        { patterns: [{ regex: `^(\\.\\./)+(${forbidden.join("|")})(/|$)`, message: why }] },
+      ],
+    },
+  };
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -30,6 +77,24 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-argument": "off",
       "@typescript-eslint/no-unsafe-return": "off",
       "@typescript-eslint/no-unsafe-call": "off",
+    },
+  },
+  ...LAYERS.map(layerRule),
+  {
+    // Dependency-free: no package and no Node built-in, so every layer (and a browser) can load it.
+    files: ["conventions/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^(?!\\./)",
+              message: "conventions import nothing but their sibling modules (no packages, no other layer)",
+            },
+          ],
+        },
+      ],
     },
   },
   prettier,

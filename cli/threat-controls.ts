@@ -4,6 +4,8 @@
  * they match and check, RBAC rules bound to team groups, Azure role assignment scopes. Nothing is
  * taken from config or names alone, so an audit of any stack (not only ours) gets an honest answer.
  */
+import { BUILT_IN_ROLES } from "../conventions/roles";
+import { AAD_POD_IDENTITY_GROUP, TEAM_LABEL } from "../conventions/kubernetes";
 import type { PolicyViolation } from "../policy-pack/evaluate";
 import type { PlannedResource } from "./resources";
 import { parseUrn } from "./resources";
@@ -31,8 +33,8 @@ export interface ScenarioVerdict {
   violations: PolicyViolation[];
 }
 
-const IDENTITY_GROUP = "aadpodidentity.k8s.io";
-const MANAGED_IDENTITY_OPERATOR = "f1a07417-d97a-45cb-824c-7a7467783830";
+const IDENTITY_GROUP = AAD_POD_IDENTITY_GROUP;
+const MANAGED_IDENTITY_OPERATOR = BUILT_IN_ROLES["Managed Identity Operator"];
 const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection", "*"]);
 
 type Obj = Record<string, unknown>;
@@ -333,9 +335,7 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
 
   // --- RBAC (S2, S3, S4, S5, S6)
   const teamNamespaces = new Set(
-    objs
-      .filter((o) => o.kind === "Namespace" && typeof o.labels["aks-hardening.io/team"] === "string")
-      .map((o) => o.name),
+    objs.filter((o) => o.kind === "Namespace" && typeof o.labels[TEAM_LABEL] === "string").map((o) => o.name),
   );
   const roleBindings = objs.filter((o) => o.kind === "RoleBinding" || o.kind === "ClusterRoleBinding");
   const groupsOf = (b: K8s) =>

@@ -8,8 +8,8 @@
  * pack's `main` is `start.js`, which asks this module for a build of the current sources:
  *
  * - the build lives in `bin/<digest>/`, where the digest is a SHA-256 of every TypeScript source of
- *   the pack (names and contents), `tsconfig.json`, `package.json`, this file and the compiler's
- *   version. An edited, added or removed source gives a new digest, so an old build can never be
+ *   the pack and of the shared conventions it imports (`../conventions`; names and contents),
+ *   `tsconfig.json`, `package.json`, this file and the compiler's version. An edited, added or removed source gives a new digest, so an old build can never be
  *   used for new sources, whatever the files' timestamps say;
  * - a missing build is made with `tsc -p tsconfig.json` (type-checked, as ts-node did): the first
  *   start after an edit costs what every start used to cost, later starts load JavaScript only. A
@@ -28,18 +28,32 @@ const fs = require("fs");
 const path = require("path");
 
 const BUILD_DIR = "bin";
+/**
+ * Folders beside the pack whose TypeScript the pack imports: the dependency-free conventions (label
+ * keys, name rules, the Pod Security implementation) that the components use too. tsc compiles them
+ * with the pack, so the build mirrors the repository from the pack's parent folder down.
+ */
+const SHARED_SOURCE_DIRS = [path.join("..", "conventions")];
 /** Sibling builds older than this are removed after a build (disk space only; never read). */
 const PRUNE_AFTER_MS = 60 * 60 * 1000;
 
-/** The pack's TypeScript sources, relative paths in a stable order (no node_modules, builds or dot folders). */
-function sourceFiles(packDir, dir = "") {
+/**
+ * The pack's TypeScript sources and those of the shared folders beside it (as `../conventions/...`),
+ * relative paths in a stable order (no node_modules, builds or dot folders).
+ */
+function sourceFiles(packDir) {
+  const shared = SHARED_SOURCE_DIRS.filter((dir) => fs.existsSync(path.join(packDir, dir)));
+  return [...filesUnder(packDir), ...shared.flatMap((dir) => filesUnder(packDir, dir))];
+}
+
+function filesUnder(packDir, dir = "") {
   const entries = fs.readdirSync(path.join(packDir, dir), { withFileTypes: true });
   return entries
     .flatMap((entry) => {
       const rel = path.join(dir, entry.name);
       if (entry.isDirectory()) {
         const skip = entry.name === "node_modules" || entry.name.startsWith(".") || rel === BUILD_DIR;
-        return skip ? [] : sourceFiles(packDir, rel);
+        return skip ? [] : filesUnder(packDir, rel);
       }
       return entry.name.endsWith(".ts") ? [rel] : [];
     })
@@ -69,7 +83,11 @@ function compileWithTsc(packDir, outDir) {
     // Output captured: the runner's stdout carries the gRPC port to the CLI and nothing else.
     execFileSync(
       process.execPath,
-      [tsc, "-p", path.join(packDir, "tsconfig.json"), "--outDir", outDir, "--pretty", "false"],
+      [
+        tsc,
+        ...["-p", path.join(packDir, "tsconfig.json"), "--rootDir", path.dirname(packDir)],
+        ...["--outDir", outDir, "--pretty", "false"],
+      ],
       { cwd: packDir, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" },
     );
   } catch (err) {
@@ -101,22 +119,30 @@ function prune(buildRoot, keep) {
 }
 
 /**
- * The entry file of the build of the pack's current sources (`bin/<digest>/index.js`), compiling it
- * first when it does not exist. `compile` is replaceable for tests.
+ * Where a build rooted at `outDir` holds the pack's own files: tsc compiles from the pack's parent
+ * folder (the pack and the shared folders beside it), so they are under the pack folder's name.
+ */
+function packOutDir(outDir, packDir) {
+  return path.join(outDir, path.basename(packDir));
+}
+
+/**
+ * The entry file of the build of the pack's current sources (`bin/<digest>/<pack>/index.js`),
+ * compiling it first when it does not exist. `compile` is replaceable for tests.
  */
 function ensureBuilt(packDir, compile = compileWithTsc) {
   const digest = sourceDigest(packDir);
   const buildRoot = path.join(packDir, BUILD_DIR);
   const built = path.join(buildRoot, digest);
-  const entry = path.join(built, "index.js");
+  const entry = path.join(packOutDir(built, packDir), "index.js");
   if (fs.existsSync(entry)) return entry;
   fs.mkdirSync(buildRoot, { recursive: true });
   const staging = fs.mkdtempSync(path.join(buildRoot, `.${digest}-`));
   try {
     fs.chmodSync(staging, 0o755); // mkdtemp makes it private; the build is as readable as the sources
     compile(packDir, staging);
-    if (!fs.existsSync(path.join(staging, "index.js"))) {
-      throw new Error(`the policy pack build wrote no index.js into ${staging}`);
+    if (!fs.existsSync(path.join(packOutDir(staging, packDir), "index.js"))) {
+      throw new Error(`the policy pack build wrote no index.js into ${packOutDir(staging, packDir)}`);
     }
     try {
       fs.renameSync(staging, built);
@@ -131,7 +157,7 @@ function ensureBuilt(packDir, compile = compileWithTsc) {
   return entry;
 }
 
-module.exports = { BUILD_DIR, ensureBuilt, sourceDigest, sourceFiles };
+module.exports = { BUILD_DIR, ensureBuilt, packOutDir, sourceDigest, sourceFiles };
 
 if (require.main === module) {
   console.log(ensureBuilt(__dirname));

@@ -14,7 +14,7 @@ import {
   PSA_LABEL_PREFIX,
   RESOURCE_GROUP_ANNOTATION,
   TEAM_LABEL,
-} from "../../components/kubernetes/conventions";
+} from "../../conventions/kubernetes";
 import type { KubeObject } from "./facts";
 import { apiGroupOf } from "./facts";
 

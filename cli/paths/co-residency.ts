@@ -16,7 +16,7 @@
  * pool is labelled and tainted for the team, that pool only; otherwise every user pool no other
  * team's taint guards (with the policy) or every user pool (without it: nothing stops a toleration).
  */
-import { TEAM_POOL_KEY } from "../../components/kubernetes/conventions";
+import { TEAM_POOL_KEY } from "../../conventions/kubernetes";
 import { TEAM_NODE_POOL_POLICY } from "../../components/kubernetes/admission/team-node-pool";
 import type { BuildContext } from "./build-context";
 import type { NodePoolFact } from "./facts";

@@ -16,7 +16,7 @@
  *   Contributor, Managed Identity Contributor) or attach it to compute (Managed Identity Operator,
  *   with a compute write role somewhere) reaches Y.
  */
-import { BUILT_IN_ROLES } from "../../infra/config/roles";
+import { BUILT_IN_ROLES } from "../../conventions/roles";
 import type { BuildContext } from "./build-context";
 import { identityNode, nodeHostNode, nodeImdsNode, serviceAccountNode } from "./build-context";
 import type { Identity } from "./identities";

@@ -20,7 +20,7 @@ import { AZURE_IDENTITY_SCOPE_POLICY } from "../../components/kubernetes/admissi
 import { BINDING_SELECTOR_POLICY } from "../../components/kubernetes/admission/binding-selector";
 import { IDENTITY_OBJECTS_POLICY } from "../../components/kubernetes/admission/identity-objects-platform-only";
 import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
-import { AAD_POD_IDENTITY_GROUP } from "../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
 import type { BuildContext } from "./build-context";
 import {
   identityNode,

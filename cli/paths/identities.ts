@@ -8,7 +8,7 @@
  * Owner: the identity's own team tag; else the team whose namespaces record the resource group it
  * lives in; else the team of the namespace that declares it; the kubelet identity is the platform's.
  */
-import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../components/kubernetes/conventions";
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../conventions/kubernetes";
 import type { ClusterView } from "./cluster-view";
 import type { Facts, FactSource } from "./facts";
 

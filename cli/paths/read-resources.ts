@@ -6,7 +6,7 @@
  * federated-credential, role-assignment, resource-group and cluster facts, from outputs where the
  * engine knows them and inputs otherwise.
  */
-import { TEAM_LABEL, TEAM_POOL_KEY } from "../../components/kubernetes/conventions";
+import { TEAM_LABEL, TEAM_POOL_KEY } from "../../conventions/kubernetes";
 import { isKubernetesObject, toManifest } from "../../testing/manifests";
 import type { PlannedResource } from "../resources";
 import { parseUrn } from "../resources";

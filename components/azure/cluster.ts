@@ -15,12 +15,6 @@ import type { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import type * as azureInputs from "@pulumi/azure-native/types/input";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type {
-  ClusterTier,
-  NodeOsUpgradeChannel,
-  NodePoolConfig,
-  UpgradeChannel,
-} from "../../infra/config/types";
 import {
   clusterResourceGroupName,
   decodeKubeconfig,
@@ -29,7 +23,33 @@ import {
   subscriptionIdOf,
 } from "./naming";
 import { grantRole } from "./role-grant";
-import { teamPoolLabels, teamPoolTaintString } from "../kubernetes/conventions";
+import { teamPoolLabels, teamPoolTaintString } from "../../conventions/kubernetes";
+
+/** AKS control-plane pricing tier (`Free` has no uptime SLA). */
+export type ClusterTier = "Free" | "Standard" | "Premium";
+
+/** AKS `autoUpgradeProfile.upgradeChannel`. `none` is refused by validation. */
+export type UpgradeChannel = "patch" | "stable" | "rapid" | "node-image";
+
+/** AKS `autoUpgradeProfile.nodeOSUpgradeChannel`. */
+export type NodeOsUpgradeChannel = "NodeImage" | "SecurityPatch" | "Unmanaged";
+
+/** One AKS node pool. */
+export interface NodePoolConfig {
+  /** Lowercase alphanumeric, at most 12 characters (AKS rule). */
+  name: string;
+  /** VM size, e.g. `Standard_D4ds_v5`. */
+  vmSize: string;
+  /** Autoscaler minimum (at least 1 for the system pool, 0 for user pools), at most `maxCount`. */
+  minCount: number;
+  /** Autoscaler maximum, at most 1000. */
+  maxCount: number;
+  /**
+   * Availability zones; default `["1","2","3"]`, `[]` for no zone pinning. At least two in
+   * production.
+   */
+  zones: string[];
+}
 
 /** Network policy engines AKS offers with Azure CNI; kubenet is never an option (ARP spoofing, S4). */
 export type NetworkPolicyEngine = "azure" | "calico" | "cilium";

@@ -6,13 +6,13 @@
  */
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as pulumi from "@pulumi/pulumi";
-import { roleDefinitionId } from "../../infra/config/roles";
+import { roleDefinitionId } from "../../conventions/roles";
 import { deterministicGuid, subscriptionIdOf } from "./naming";
 
 export interface RoleGrantArgs {
   /** Object (principal) ID of the managed identity receiving the role. */
   principalId: pulumi.Input<string>;
-  /** Built-in role name from the catalogue in `infra/config/roles.ts`. */
+  /** Built-in role name from the catalogue in `conventions/roles.ts`. */
   roleName: string;
   /**
    * Full resource ID the role applies to. Every caller passes the narrowest scope that works (one

@@ -6,11 +6,12 @@
  * The resource group is the team's blast radius: no grant made here reaches beyond it, and the
  * in-cluster admission policy refuses any AzureIdentity outside it (S3).
  */
+import { TEAM_LABEL } from "../../conventions/kubernetes";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import type { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
-import type { IdentityMode } from "../../infra/config/types";
+import type { IdentityMode } from "../../conventions/modes";
 import {
   WORKLOAD_IDENTITY_AUDIENCE,
   teamIdentityName,
@@ -92,7 +93,7 @@ export class TeamFootprint extends pulumi.ComponentResource {
       {
         resourceGroupName: teamResourceGroupName(args.clusterName, args.team),
         location: args.location,
-        tags: { ...args.tags, "aks-hardening.io/team": args.team },
+        tags: { ...args.tags, [TEAM_LABEL]: args.team },
       },
       child,
     );
@@ -105,7 +106,7 @@ export class TeamFootprint extends pulumi.ComponentResource {
           resourceGroupName: rg.name,
           resourceName: teamIdentityName(args.clusterName, args.team, declared.name),
           location: args.location,
-          tags: { ...args.tags, "aks-hardening.io/team": args.team },
+          tags: { ...args.tags, [TEAM_LABEL]: args.team },
         },
         child,
       );

@@ -5,7 +5,7 @@
  * and `spec.resourceID` (a string).
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { AAD_POD_IDENTITY_GROUP } from "./conventions";
+import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
 
 type Schema = k8s.types.input.apiextensions.v1.JSONSchemaProps;
 type CrdSpec = k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec;

@@ -4,7 +4,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { IdentityMode, PodIdentityInstallMode } from "../../infra/config/types";
+import type { IdentityMode, PodIdentityInstallMode } from "../../conventions/modes";
 
 /** One managed identity a team's pods may use, as the Azure layer created (or was given) it. */
 export interface HardeningTeamIdentity {

@@ -11,7 +11,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { GuardrailSettings } from "./admission";
-import { MIC_NAME, NMI_NAME, podIdentityImage, podSecurityLabels } from "./conventions";
+import { MIC_NAME, NMI_NAME, podIdentityImage, podSecurityLabels } from "../../conventions/kubernetes";
 import { ClusterGuardrails } from "./guardrails";
 import type { KubernetesHardeningArgs } from "./hardening-args";
 import { PodIdentityInstall } from "./pod-identity";

@@ -7,8 +7,8 @@
  * compromised pod can reach with a token it holds.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import type { IdentityMode } from "../../infra/config/types";
-import { NAMESPACE_NAME_LABEL, WORKLOAD_IDENTITY_USE_LABEL } from "./conventions";
+import type { IdentityMode } from "../../conventions/modes";
+import { NAMESPACE_NAME_LABEL, WORKLOAD_IDENTITY_USE_LABEL } from "../../conventions/kubernetes";
 
 type NetworkPolicySpec = k8s.types.input.networking.v1.NetworkPolicySpec;
 

@@ -15,7 +15,7 @@ import {
   PLATFORM_POOL_TAINT_KEYS,
   TEAM_POOL_KEY,
   podIdentityImage,
-} from "./conventions";
+} from "../../conventions/kubernetes";
 
 type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;

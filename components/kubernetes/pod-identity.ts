@@ -8,8 +8,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { PodIdentityInstallMode } from "../../infra/config/types";
-import { MIC_NAME, NMI_NAME, podSecurityLabels } from "./conventions";
+import type { PodIdentityInstallMode } from "../../conventions/modes";
+import { MIC_NAME, NMI_NAME, podSecurityLabels } from "../../conventions/kubernetes";
 import { podIdentityCrdSpecs } from "./crds";
 import { componentLabels, micPodSpec, nmiPodSpec, type MicAzureContext } from "./pod-identity-workloads";
 import { MIC_CLUSTER_RULES, MIC_NAMESPACE_RULES, NMI_CLUSTER_RULES, type PolicyRule } from "./rbac-rules";

@@ -21,7 +21,7 @@ import {
   podIdentitySelector,
   approvedIdentitiesValue,
   podSecurityLabels,
-} from "./conventions";
+} from "../../conventions/kubernetes";
 import type { HardeningTeam, TeamNamespaceLimits } from "./hardening-args";
 import { teamNetworkPolicies } from "./network-policies";
 import { TEAM_DEVELOPER_RULES } from "./rbac-rules";

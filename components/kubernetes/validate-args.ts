@@ -7,7 +7,13 @@
  */
 import { RunError } from "@pulumi/pulumi/errors";
 import type { KubernetesHardeningArgs, TeamNamespaceLimits } from "./hardening-args";
-import { podIdentitySelector } from "./conventions";
+import { isDns1123Label, isDns1123Subdomain, isGuid, isResourceGroupId } from "../../conventions/formats";
+import { podIdentitySelector } from "../../conventions/kubernetes";
+import {
+  MINIMUM_POD_IDENTITY_VERSION,
+  MINIMUM_POD_IDENTITY_VERSION_REASON,
+  isSupportedPodIdentityVersion,
+} from "../../conventions/pod-identity-release";
 
 /** PSA version pinned when none is given. */
 export const DEFAULT_POD_SECURITY_VERSION = "v1.33";
@@ -19,9 +25,6 @@ export const DEFAULT_PRIVILEGED_NAMESPACES: readonly string[] = [
   "kube-node-lease",
   "gatekeeper-system",
 ];
-
-/** Oldest aad-pod-identity release without the NMI path-validation bypass (GHSA-p82q-rxpm-hjpc). */
-export const MINIMUM_POD_IDENTITY_VERSION = [1, 8, 13] as const;
 
 /** Team namespace quota and container defaults when none are given. */
 export const DEFAULT_TEAM_NAMESPACE_LIMITS: Required<TeamNamespaceLimits> = {
@@ -73,27 +76,7 @@ export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
   teamNamespaceLimits: Required<TeamNamespaceLimits>;
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const VERSION_TAG = /^v(\d+)\.(\d+)\.(\d+)$/;
 const PSA_VERSION = /^v1\.\d+$/;
-const RESOURCE_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i;
-
-/** `true` when a DNS-1123 label (max 63 characters). */
-export function isDnsLabel(value: unknown): value is string {
-  return typeof value === "string" && value.length <= 63 && DNS_LABEL.test(value);
-}
-
-/** `true` when `tag` is `vX.Y.Z` and not older than v1.8.13. */
-export function isSupportedPodIdentityVersion(tag: string): boolean {
-  const match = VERSION_TAG.exec(tag);
-  if (!match) return false;
-  const parts = match.slice(1).map(Number);
-  for (let i = 0; i < 3; i++) {
-    if (parts[i] !== MINIMUM_POD_IDENTITY_VERSION[i]) return parts[i] > MINIMUM_POD_IDENTITY_VERSION[i];
-  }
-  return true;
-}
 
 /** Namespaces that must never host the identity install or a team. */
 function isReservedNamespace(ns: string): boolean {
@@ -112,8 +95,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
       return;
     }
     ids.forEach((id, i) => {
-      if (typeof id !== "string" || !GUID.test(id))
-        problem(`${key}[${i}]`, id, "must be a group object ID (GUID)");
+      if (!isGuid(id)) problem(`${key}[${i}]`, id, "must be a group object ID (GUID)");
     });
   };
 
@@ -122,7 +104,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
 
   const pi = args.podIdentity ?? ({} as KubernetesHardeningArgs["podIdentity"]);
   const identityNs = pi.namespace;
-  if (!isDnsLabel(identityNs) || isReservedNamespace(identityNs)) {
+  if (!isDns1123Label(identityNs) || isReservedNamespace(identityNs)) {
     problem(
       "podIdentity.namespace",
       identityNs,
@@ -133,7 +115,11 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     problem("podIdentity.mode", pi.mode, "must be `standard` or `managed`");
   }
   if (typeof pi.version !== "string" || !isSupportedPodIdentityVersion(pi.version)) {
-    problem("podIdentity.version", pi.version, "must be a tag `vX.Y.Z`, v1.8.13 or newer (NMI bypass fixed)");
+    problem(
+      "podIdentity.version",
+      pi.version,
+      `must be a tag \`vX.Y.Z\`, ${MINIMUM_POD_IDENTITY_VERSION} or newer: ${MINIMUM_POD_IDENTITY_VERSION_REASON}`,
+    );
   }
   if (pi.mode === "standard") {
     if (!args.kubeletIdentity) {
@@ -156,7 +142,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   if (!Array.isArray(args.teams)) problem("teams", args.teams, "must be a list");
   teams.forEach((team, t) => {
     const at = `teams[${t}]`;
-    if (!isDnsLabel(team.name)) problem(`${at}.name`, team.name, "must be a DNS-1123 label");
+    if (!isDns1123Label(team.name)) problem(`${at}.name`, team.name, "must be a DNS-1123 label");
     else if (teamNames.has(team.name)) problem(`${at}.name`, team.name, "duplicate team name");
     teamNames.add(team.name);
     checkGroups(`${at}.developerGroupIds`, team.developerGroupIds);
@@ -172,7 +158,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     if (team.identityMode !== "pod-identity" && team.identityMode !== "workload-identity") {
       problem(`${at}.identityMode`, team.identityMode, "must be `pod-identity` or `workload-identity`");
     }
-    if (typeof team.resourceGroupId === "string" && !RESOURCE_GROUP_ID.test(team.resourceGroupId)) {
+    if (typeof team.resourceGroupId === "string" && !isResourceGroupId(team.resourceGroupId)) {
       problem(
         `${at}.resourceGroupId`,
         team.resourceGroupId,
@@ -197,7 +183,7 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");
     namespaces.forEach((ns, n) => {
       const key = `${at}.namespaces[${n}]`;
-      if (!isDnsLabel(ns) || isReservedNamespace(ns)) {
+      if (!isDns1123Label(ns) || isReservedNamespace(ns)) {
         problem(key, ns, "must be a DNS-1123 label other than `default` and `kube-*`");
       } else if (ns === identityNs) {
         problem(key, ns, "is the identity namespace (podIdentity.namespace)");
@@ -212,15 +198,15 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     const serviceAccounts = new Map<string, string>();
     (team.identities ?? []).forEach((identity, i) => {
       const key = `${at}.identities[${i}]`;
-      if (!isDnsLabel(identity.name)) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
+      if (!isDns1123Label(identity.name)) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
       else if (identityNames.has(identity.name))
         problem(`${key}.name`, identity.name, "duplicate identity name");
       identityNames.add(identity.name);
       if (!namespaces.includes(identity.namespace)) {
         problem(`${key}.namespace`, identity.namespace, `must be one of team ${team.name}'s namespaces`);
       }
-      if (!isDnsLabel(identity.serviceAccount)) {
-        problem(`${key}.serviceAccount`, identity.serviceAccount, "must be a DNS-1123 label");
+      if (!isDns1123Subdomain(identity.serviceAccount)) {
+        problem(`${key}.serviceAccount`, identity.serviceAccount, "must be a DNS-1123 subdomain");
       }
       // One ServiceAccount object per identity: two identities cannot share one.
       const account = `${identity.namespace}/${identity.serviceAccount}`;

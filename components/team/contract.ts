@@ -11,8 +11,8 @@
  * one, or changing a meaning, bumps it, and readers refuse versions they do not know.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { IdentityMode } from "../../infra/config/types";
-import { podIdentitySelector } from "../kubernetes/conventions";
+import type { IdentityMode } from "../../conventions/modes";
+import { podIdentitySelector } from "../../conventions/kubernetes";
 import { ProblemList, TeamInputError } from "./errors";
 import {
   isKubeconfig,

@@ -1,11 +1,11 @@
 /**
  * Pod Security for the team component: the shared Pod Security Standards implementation
- * (`policy-pack/pod-security/standards.ts`, the one the policy pack also judges with), at the level
+ * (`conventions/pod-security.ts`, the one the policy pack also judges with), at the level
  * every team namespace enforces, `restricted`.
  */
-import { checkPod, PodSecurityViolation, Version } from "../../policy-pack/pod-security/standards";
+import { checkPod, PodSecurityViolation, Version } from "../../conventions/pod-security";
 
-export type { PodSecurityViolation, Version } from "../../policy-pack/pod-security/standards";
+export type { PodSecurityViolation, Version } from "../../conventions/pod-security";
 
 /**
  * Every `restricted` violation of a pod template at `version` (default `latest`); an empty list

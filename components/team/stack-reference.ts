@@ -10,17 +10,21 @@
  * namespace) instead of inside `apply`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { podIdentitySelector } from "../kubernetes/conventions";
+import {
+  isAksPoolName,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isGuid,
+  isResourceGroupId,
+} from "../../conventions/formats";
+import { podIdentitySelector } from "../../conventions/kubernetes";
+import { IDENTITY_MODES } from "../../conventions/modes";
 import { TEAM_CONTRACT_OUTPUT, TEAM_CONTRACT_VERSION } from "./contract";
 import type { TeamContract, TeamContractData, TeamContractIdentity } from "./contract";
 import { ProblemList, TeamInputError } from "./errors";
 import { kubeconfigCredentials, parseKubeconfig } from "./kubeconfig";
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const RESOURCE_GROUP_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+$/i;
 const STACK_NAME = /^[^/\s]+\/[^/\s]+\/[^/\s]+$/;
-const MODES = ["pod-identity", "workload-identity"];
 
 type Obj = Record<string, unknown>;
 
@@ -49,11 +53,12 @@ function requireString(
   problems: ProblemList,
   key: string,
   value: unknown,
-  pattern?: RegExp,
+  accepts?: RegExp | ((value: string) => boolean),
   what?: string,
 ): void {
+  const ok = (text: string) => (accepts instanceof RegExp ? accepts.test(text) : (accepts?.(text) ?? true));
   if (typeof value !== "string" || value === "") problems.add(key, value, "must be a non-empty string");
-  else if (pattern && !pattern.test(value)) problems.add(key, value, `must be ${what}`);
+  else if (!ok(value)) problems.add(key, value, `must be ${what}`);
 }
 
 function validateIdentity(problems: ProblemList, key: string, raw: unknown, namespaces: string[]): void {
@@ -63,7 +68,7 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
     return;
   }
   const { name, namespace, mode } = identity as Partial<Record<keyof TeamContractIdentity, unknown>>;
-  requireString(problems, `${key}.name`, name, DNS_LABEL, "a DNS-1123 label");
+  requireString(problems, `${key}.name`, name, isDns1123Label, "a DNS-1123 label");
   if (typeof namespace !== "string" || !namespaces.includes(namespace)) {
     problems.add(
       `${key}.namespace`,
@@ -71,7 +76,7 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
       `must be one of the team's namespaces (${namespaces.join(", ")})`,
     );
   }
-  requireString(problems, `${key}.clientId`, identity.clientId, GUID, "a GUID");
+  requireString(problems, `${key}.clientId`, identity.clientId, isGuid, "a GUID");
   if (mode === "pod-identity") {
     const expected = podIdentitySelector(String(namespace), String(name));
     if (identity.podIdentitySelector !== expected) {
@@ -86,13 +91,19 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
         problems,
         `${key}.serviceAccount`,
         identity.serviceAccount,
-        DNS_LABEL,
-        "a DNS-1123 label",
+        isDns1123Subdomain,
+        "a DNS-1123 subdomain",
       );
   } else if (mode === "workload-identity") {
-    requireString(problems, `${key}.serviceAccount`, identity.serviceAccount, DNS_LABEL, "a DNS-1123 label");
+    requireString(
+      problems,
+      `${key}.serviceAccount`,
+      identity.serviceAccount,
+      isDns1123Subdomain,
+      "a DNS-1123 subdomain",
+    );
   } else {
-    problems.add(`${key}.mode`, mode, `must be one of ${MODES.join(", ")}`);
+    problems.add(`${key}.mode`, mode, `must be one of ${IDENTITY_MODES.join(", ")}`);
   }
 }
 
@@ -129,7 +140,7 @@ export function validateTeamContract(
   }
   if (c.team !== team) problems.add(`${root}.team`, c.team, `must be "${team}"`);
   const namespaces = stringList(problems, `${root}.namespaces`, c.namespaces, (ns) =>
-    DNS_LABEL.test(ns) ? undefined : "must be a DNS-1123 label",
+    isDns1123Label(ns) ? undefined : "must be a DNS-1123 label",
   );
   if (Array.isArray(c.namespaces) && c.namespaces.length === 0) {
     problems.add(`${root}.namespaces`, c.namespaces, "must name at least one namespace");
@@ -138,7 +149,7 @@ export function validateTeamContract(
     problems,
     `${root}.resourceGroupId`,
     c.resourceGroupId,
-    RESOURCE_GROUP_ID,
+    isResourceGroupId,
     "/subscriptions/<sub>/resourceGroups/<rg>",
   );
   if (!Array.isArray(c.identities)) problems.add(`${root}.identities`, c.identities, "must be a list");
@@ -149,7 +160,7 @@ export function validateTeamContract(
   stringList(problems, `${root}.imageRegistries`, c.imageRegistries);
   if (c.nodePool !== undefined) {
     const pool = asObj(c.nodePool);
-    requireString(problems, `${root}.nodePool.name`, pool?.name, /^[a-z][a-z0-9]{0,11}$/, "an AKS pool name");
+    requireString(problems, `${root}.nodePool.name`, pool?.name, isAksPoolName, "an AKS pool name");
   }
   const kubernetes = asObj(c.kubernetes);
   requireString(problems, `${root}.kubernetes.server`, kubernetes?.server, /^https:\/\//, "an https:// URL");
@@ -185,7 +196,7 @@ export async function getTeamContract(
   const problems = new ProblemList();
   if (!STACK_NAME.test(contractStack))
     problems.add("contractStack", contractStack, "must be <org>/<project>/<stack>");
-  if (!DNS_LABEL.test(team)) problems.add("team", team, "must be a DNS-1123 label");
+  if (!isDns1123Label(team)) problems.add("team", team, "must be a DNS-1123 label");
   problems.throwIfAny("arguments of getTeamContract");
 
   const reference = new pulumi.StackReference(`team-contract-${team}`, { name: contractStack }, opts);

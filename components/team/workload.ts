@@ -14,6 +14,7 @@
  *   platform annotated for that identity (the federated credential names it; the platform owns it
  *   so that several workloads can share one identity and no team can re-point it).
  */
+import { isDns1123Label } from "../../conventions/formats";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -21,7 +22,7 @@ import {
   WORKLOAD_IDENTITY_USE_LABEL,
   podIdentitySelector,
   teamPoolPlacement,
-} from "../kubernetes/conventions";
+} from "../../conventions/kubernetes";
 import type { TeamContractIdentity } from "./contract";
 import { ProblemList } from "./errors";
 import { imageProblem } from "./images";
@@ -48,7 +49,6 @@ const RESERVED_LABEL_PREFIXES = [
   WORKLOAD_NAME_LABEL,
 ];
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
 
 /** Metadata of every object of a workload. */
@@ -235,7 +235,7 @@ function resolvePlacement(
  */
 export function renderTeamWorkload(name: string, args: TeamWorkloadArgs): RenderedWorkload {
   const problems = new ProblemList();
-  if (!DNS_LABEL.test(name))
+  if (!isDns1123Label(name))
     problems.add("name", name, "must be a DNS-1123 label (it names the Kubernetes objects)");
   const { identity, namespace } = resolvePlacement(problems, args);
   const registries = allowedRegistries(problems, "allowedRegistries", args);

@@ -4,7 +4,9 @@
  * One place, so the validator, the README reference and `Pulumi.yaml` (whose `default:` values the
  * Pulumi CLI applies before the program runs) can be checked against each other by tests.
  */
+import { DEFAULT_IDENTITY_NAMESPACE } from "../../conventions/kubernetes";
 import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
+import { MAXIMUM_POD_IDENTITY_VERSION } from "../../conventions/pod-identity-release";
 import type {
   ClusterTier,
   GuardrailsConfig,
@@ -13,7 +15,6 @@ import type {
   NodeOsUpgradeChannel,
   NodePoolConfig,
   PodIdentityConfig,
-  PodIdentityInstallMode,
   UpgradeChannel,
 } from "./types";
 
@@ -26,22 +27,15 @@ export const NODE_OS_UPGRADE_CHANNELS: readonly NodeOsUpgradeChannel[] = [
   "SecurityPatch",
   "Unmanaged",
 ];
-export const IDENTITY_MODES: readonly IdentityMode[] = ["pod-identity", "workload-identity"];
-export const POD_IDENTITY_MODES: readonly PodIdentityInstallMode[] = ["standard", "managed"];
 export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;
 
 /** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30. */
 export const MIN_KUBERNETES_VERSION = [1, 30] as const;
-/** v1.8.13 fixed the NMI token-path validation bypass (GHSA-p82q-rxpm-hjpc). */
-export const MIN_POD_IDENTITY_VERSION = [1, 8, 13] as const;
-/** aad-pod-identity is archived; v1.8.17 is its last release, so no newer image exists. */
-export const MAX_POD_IDENTITY_VERSION = [1, 8, 17] as const;
 /** A label value (the `aadpodidbinding` selector) is at most 63 characters. */
 export const MAX_SELECTOR_LENGTH = 63;
 /** The cluster name prefixes every Azure resource name; Azure limits start at 24 characters. */
 export const MAX_CLUSTER_NAME_LENGTH = 24;
 /** AKS: Linux node pool names are lowercase alphanumeric, at most 12 characters. */
-export const MAX_POOL_NAME_LENGTH = 12;
 
 export const DEFAULT_PRODUCTION = false;
 export const DEFAULT_CLUSTER_MODE = "create";
@@ -53,9 +47,9 @@ export const DEFAULT_IDENTITY_MODE: IdentityMode = "pod-identity";
 export const DEFAULT_VM_SIZE = "Standard_D4ds_v5";
 
 export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
-  namespace: "aad-pod-identity",
+  namespace: DEFAULT_IDENTITY_NAMESPACE,
   mode: "standard",
-  version: "v1.8.17",
+  version: MAXIMUM_POD_IDENTITY_VERSION,
   // On by default: shared nodes are a cross-team path (an evicted NMI, a host-network pod or a
   // container escape reaches every identity on the node's scale set), and an insecure default
   // would be silent while a refused config names the key to set.

@@ -8,7 +8,7 @@
  * from strings, and `"true"`/`"42"` are read as the boolean/number the CLI may have stringified.
  */
 import type { ConfigProblem } from "./errors";
-import { closestKey } from "./formats";
+import { closestKey } from "../../conventions/formats";
 
 /** Shown instead of a secret's value in problems. */
 export const REDACTED = "[secret]";

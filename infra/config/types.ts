@@ -6,26 +6,19 @@
  * each naming the config key and the offending value, before any resource is registered.
  */
 
-/** How pods of a team obtain Azure tokens. */
-export type IdentityMode = "pod-identity" | "workload-identity";
+import type { IdentityMode, PodIdentityInstallMode } from "../../conventions/modes";
+import type {
+  ClusterTier,
+  NodeOsUpgradeChannel,
+  NodePoolConfig,
+  UpgradeChannel,
+} from "../../components/azure/cluster";
 
-/**
- * aad-pod-identity install mode. `standard`: MIC + NMI in the cluster, MIC assigns identities to
- * the node pools. `managed`: NMI only; identities are assigned to the nodes outside the cluster.
- */
-export type PodIdentityInstallMode = "standard" | "managed";
+export type { IdentityMode, PodIdentityInstallMode };
+export type { ClusterTier, NodeOsUpgradeChannel, NodePoolConfig, UpgradeChannel };
 
 /** `create`: the blueprint provisions AKS. `existing`: harden a cluster the user already runs. */
 export type ClusterMode = "create" | "existing";
-
-/** AKS control-plane pricing tier (`Free` has no uptime SLA). */
-export type ClusterTier = "Free" | "Standard" | "Premium";
-
-/** AKS `autoUpgradeProfile.upgradeChannel`. `none` is refused by validation. */
-export type UpgradeChannel = "patch" | "stable" | "rapid" | "node-image";
-
-/** AKS `autoUpgradeProfile.nodeOSUpgradeChannel`. */
-export type NodeOsUpgradeChannel = "NodeImage" | "SecurityPatch" | "Unmanaged";
 
 /** One Azure role the identity needs, on the team's own resource group (never wider). */
 export interface RoleGrant {
@@ -103,23 +96,6 @@ export interface ExistingNodePoolConfig {
 /** Whether a team's pool is one the blueprint creates (create mode) rather than one it names. */
 export function isCreatedPool(pool: TeamNodePoolConfig): pool is NodePoolConfig {
   return "vmSize" in pool;
-}
-
-/** One AKS node pool. */
-export interface NodePoolConfig {
-  /** Lowercase alphanumeric, at most 12 characters (AKS rule). */
-  name: string;
-  /** VM size, e.g. `Standard_D4ds_v5`. */
-  vmSize: string;
-  /** Autoscaler minimum (at least 1 for the system pool, 0 for user pools), at most `maxCount`. */
-  minCount: number;
-  /** Autoscaler maximum, at most 1000. */
-  maxCount: number;
-  /**
-   * Availability zones; default `["1","2","3"]`, `[]` for no zone pinning. At least two in
-   * production.
-   */
-  zones: string[];
 }
 
 /** Cluster settings (used in `create` mode; `existing` mode reads only what it needs). */

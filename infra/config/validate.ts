@@ -23,16 +23,11 @@ import {
   DEFAULT_TIER,
   DEFAULT_UPGRADE_CHANNEL,
   DEFAULT_USER_POOLS,
-  IDENTITY_MODES,
   KUBERNETES_SYSTEM_NAMESPACES,
   MAX_CLUSTER_NAME_LENGTH,
-  MAX_POD_IDENTITY_VERSION,
-  MAX_POOL_NAME_LENGTH,
   MAX_SELECTOR_LENGTH,
   MIN_KUBERNETES_VERSION,
-  MIN_POD_IDENTITY_VERSION,
   NODE_OS_UPGRADE_CHANNELS,
-  POD_IDENTITY_MODES,
   PRODUCTION_TIERS,
   SERVICE_ACCOUNT_USER_PREFIX,
   UPGRADE_CHANNELS,
@@ -43,15 +38,28 @@ import {
   compareVersions,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
+  MAX_POOL_NAME_LENGTH,
   isEmail,
+  isAksPoolName,
   isGuid,
+  isIdentityResourceId,
+  isResourceGroupId,
   parseIpv4Cidr,
   parseVersion,
   reservedNamespaceProblem,
-} from "./formats";
+} from "../../conventions/formats";
+import { USER_ASSIGNED_IDENTITY_PATH } from "../../conventions/kubernetes";
+import { IDENTITY_MODES, POD_IDENTITY_MODES } from "../../conventions/modes";
+import {
+  MAXIMUM_POD_IDENTITY_VERSION,
+  MINIMUM_POD_IDENTITY_VERSION,
+  MINIMUM_POD_IDENTITY_VERSION_REASON,
+  isSupportedPodIdentityVersion,
+  podIdentityVersionParts,
+} from "../../conventions/pod-identity-release";
 import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
 import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
-import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES, isBuiltInRole } from "./roles";
+import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES, isBuiltInRole } from "../../conventions/roles";
 import type {
   BlueprintConfig,
   ClusterConfig,
@@ -126,16 +134,6 @@ export function configKeyPaths(): string[] {
 
 const GUID_PROBLEM = "must be an Entra object ID (a GUID such as 00000000-0000-0000-0000-000000000000)";
 const guidProblem = (value: string): string | undefined => (isGuid(value) ? undefined : GUID_PROBLEM);
-
-/** `/subscriptions/<guid>/resourceGroups/<name>`; Azure compares resource IDs case-insensitively. */
-const RESOURCE_GROUP_PATH =
-  "/subscriptions/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/resourceGroups/[-\\w.()]{0,89}[-\\w()]";
-const RESOURCE_GROUP_ID = new RegExp(`^${RESOURCE_GROUP_PATH}$`, "i");
-const IDENTITY_PROVIDER_SEGMENT = "/providers/Microsoft.ManagedIdentity/userAssignedIdentities/";
-const IDENTITY_RESOURCE_ID = new RegExp(
-  `^${RESOURCE_GROUP_PATH}${IDENTITY_PROVIDER_SEGMENT}[-\\w]{3,128}$`,
-  "i",
-);
 
 /**
  * A registry host (a dot, a port or `localhost`, as container runtimes tell a registry from a
@@ -321,20 +319,24 @@ function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean)
     DEFAULT_POD_IDENTITY.isolateNodes,
   );
   const version = r.string(raw.version, "podIdentity.version") ?? DEFAULT_POD_IDENTITY.version;
-  const parsed = /^v/.test(version) ? parseVersion(version.slice(1), true) : undefined;
+  const parsed = podIdentityVersionParts(version);
   if (!parsed) {
-    r.report("podIdentity.version", version, "must be an image tag vX.Y.Z such as v1.8.17");
-  } else if (compareVersions(parsed, MIN_POD_IDENTITY_VERSION) < 0) {
     r.report(
       "podIdentity.version",
       version,
-      "must be v1.8.13 or newer: older NMI releases let a pod bypass token-path validation (GHSA-p82q-rxpm-hjpc)",
+      `must be an image tag vX.Y.Z such as ${MAXIMUM_POD_IDENTITY_VERSION}`,
     );
-  } else if (compareVersions(parsed, MAX_POD_IDENTITY_VERSION) > 0) {
+  } else if (!isSupportedPodIdentityVersion(version)) {
     r.report(
       "podIdentity.version",
       version,
-      "does not exist: aad-pod-identity is archived, v1.8.17 is its last release",
+      `must be ${MINIMUM_POD_IDENTITY_VERSION} or newer: ${MINIMUM_POD_IDENTITY_VERSION_REASON}`,
+    );
+  } else if (compareVersions(parsed, podIdentityVersionParts(MAXIMUM_POD_IDENTITY_VERSION)!) > 0) {
+    r.report(
+      "podIdentity.version",
+      version,
+      `does not exist: aad-pod-identity is archived, ${MAXIMUM_POD_IDENTITY_VERSION} is its last release`,
     );
   }
   return { namespace, mode, version, isolateNodes };
@@ -545,7 +547,7 @@ function readPool(outer: ConfigReader, value: unknown, key: string, minNodes: nu
 }
 
 function poolNameProblem(name: string): string | undefined {
-  return new RegExp(`^[a-z][a-z0-9]{0,${MAX_POOL_NAME_LENGTH - 1}}$`).test(name)
+  return isAksPoolName(name)
     ? undefined
     : `must be lowercase alphanumeric, start with a letter, at most ${MAX_POOL_NAME_LENGTH} characters (AKS rule)`;
 }
@@ -761,7 +763,7 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
       "the full ID /subscriptions/<id>/resourceGroups/<name>",
     );
     if (resourceGroupId !== undefined) {
-      if (!RESOURCE_GROUP_ID.test(resourceGroupId)) {
+      if (!isResourceGroupId(resourceGroupId)) {
         r.report(
           rgKey,
           resourceGroupId,
@@ -1008,17 +1010,17 @@ function readIdentityExisting(
   const resourceId = r.requiredString(raw.resourceId, childKey(key, "resourceId"));
   if (resourceId !== undefined) {
     const resourceKey = childKey(key, "resourceId");
-    if (!IDENTITY_RESOURCE_ID.test(resourceId)) {
+    if (!isIdentityResourceId(resourceId)) {
       r.report(
         resourceKey,
         resourceId,
-        `must be a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<rg>${IDENTITY_PROVIDER_SEGMENT}<name>`,
+        `must be a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<rg>${USER_ASSIGNED_IDENTITY_PATH}<name>`,
       );
     } else if (
       team.resourceGroupId !== undefined &&
       !resourceId
         .toLowerCase()
-        .startsWith(`${team.resourceGroupId}${IDENTITY_PROVIDER_SEGMENT}`.toLowerCase())
+        .startsWith(`${team.resourceGroupId}${USER_ASSIGNED_IDENTITY_PATH}`.toLowerCase())
     ) {
       r.report(
         resourceKey,

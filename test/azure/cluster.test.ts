@@ -11,7 +11,7 @@ import {
   apiServerAccessProfile,
   networkProfile,
 } from "../../components/azure";
-import { BUILT_IN_ROLES } from "../../infra/config/roles";
+import { BUILT_IN_ROLES } from "../../conventions/roles";
 import type { NodePoolConfig } from "../../infra/config/types";
 import { MOCK_USER_KUBECONFIG, mockInvoke } from "../../testing/computed-outputs";
 import {

@@ -11,7 +11,7 @@ import {
   roleSlug,
   subscriptionIdOf,
 } from "../../components/azure";
-import { BUILT_IN_ROLES } from "../../infra/config/roles";
+import { BUILT_IN_ROLES } from "../../conventions/roles";
 import { MOCK_SUBSCRIPTION_ID } from "../../testing/computed-outputs";
 import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
 

@@ -10,7 +10,7 @@ import {
   parseIpv4Cidr,
   parseVersion,
   reservedNamespaceProblem,
-} from "../../infra/config/formats";
+} from "../../conventions/formats";
 
 describe("DNS-1123 names", () => {
   it.each(["a", "team-a", "a1", "1a", "x".repeat(63)])("accepts the label %s", (name) => {

@@ -3,7 +3,7 @@
  * any single name mutated into an invalid one is reported under that name's key.
  */
 import fc from "fast-check";
-import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES } from "../../infra/config/roles";
+import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES } from "../../conventions/roles";
 import { validateConfig } from "../../infra/config/validate";
 import { mutated, problemsOf, validCreateConfig, type RawConfig } from "./fixtures";
 

@@ -4,7 +4,7 @@ import {
   FORBIDDEN_WORKLOAD_ROLES,
   isBuiltInRole,
   roleDefinitionId,
-} from "../../infra/config/roles";
+} from "../../conventions/roles";
 
 describe("BUILT_IN_ROLES", () => {
   it("holds the roles the blueprint and its teams use", () => {

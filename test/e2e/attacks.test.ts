@@ -11,12 +11,7 @@
  * A summary table (scenario, attempt, hardened, baseline) is printed at the end.
  */
 import type { Manifest } from "../../testing/manifests";
-import {
-  MIC_NAME,
-  NMI_NAME,
-  NMI_PRIORITY_CLASS,
-  teamPoolPlacement,
-} from "../../components/kubernetes/conventions";
+import { MIC_NAME, NMI_NAME, NMI_PRIORITY_CLASS, teamPoolPlacement } from "../../conventions/kubernetes";
 import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
 import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
 import {

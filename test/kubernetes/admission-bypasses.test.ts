@@ -19,7 +19,7 @@ import {
   RESOURCE_GROUP_ANNOTATION,
   SCHEDULER_USER,
   podSecurityLabels,
-} from "../../components/kubernetes/conventions";
+} from "../../conventions/kubernetes";
 import { runDecisionTable } from "./decision-table";
 import {
   AZURE_IDENTITIES,

@@ -8,11 +8,7 @@ import {
   namespacePodSecurityPolicy,
   namespaceTrustAnchorsPolicy,
 } from "../../components/kubernetes/admission";
-import {
-  RESOURCE_GROUP_ANNOTATION,
-  TEAM_LABEL,
-  podSecurityLabels,
-} from "../../components/kubernetes/conventions";
+import { RESOURCE_GROUP_ANNOTATION, TEAM_LABEL, podSecurityLabels } from "../../conventions/kubernetes";
 import { runDecisionTable } from "./decision-table";
 import {
   CLUSTER_ROLE_BINDINGS,

@@ -3,7 +3,7 @@
  * and on no other team's. Team A and team B have dedicated pools, team C shares the user pools.
  */
 import { teamNodePoolPolicy, type GuardrailSettings } from "../../components/kubernetes/admission";
-import { TEAM_POOL_KEY, teamPoolPlacement } from "../../components/kubernetes/conventions";
+import { TEAM_POOL_KEY, teamPoolPlacement } from "../../conventions/kubernetes";
 import { runDecisionTable } from "./decision-table";
 import {
   DEPLOYMENTS,

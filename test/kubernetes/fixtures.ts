@@ -9,7 +9,7 @@ import {
   TEAM_LABEL,
   podIdentityImage,
   podSecurityLabels,
-} from "../../components/kubernetes/conventions";
+} from "../../conventions/kubernetes";
 import type { AdmissionRequestFixture } from "./vap-evaluator";
 
 export const PLATFORM_GROUP = "11111111-1111-4111-8111-111111111111";

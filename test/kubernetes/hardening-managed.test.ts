@@ -7,7 +7,7 @@ import {
   IDENTITY_NAMESPACE_WORKLOADS_POLICY,
   IDENTITY_OBJECTS_POLICY,
 } from "../../components/kubernetes/admission";
-import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../components/kubernetes/conventions";
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../conventions/kubernetes";
 import { runProgramUnderMocks, type RecordedResource } from "../../testing/recording-mocks";
 import {
   AZURE_ASSIGNED_IDENTITIES,

@@ -16,7 +16,7 @@ import {
   RESOURCE_GROUP_ANNOTATION,
   TEAM_LABEL,
   WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION,
-} from "../../components/kubernetes/conventions";
+} from "../../conventions/kubernetes";
 import { ESCALATION_VERBS } from "../../components/kubernetes/rbac-rules";
 import { guardrailSettingsFor, resolveHardeningArgs } from "../../components/kubernetes";
 import { runProgramUnderMocks, type RecordedResource } from "../../testing/recording-mocks";

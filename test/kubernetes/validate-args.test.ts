@@ -7,9 +7,9 @@ import {
   DEFAULT_POD_SECURITY_VERSION,
   HardeningArgsError,
   KubernetesHardening,
-  isSupportedPodIdentityVersion,
   resolveHardeningArgs,
 } from "../../components/kubernetes";
+import { isSupportedPodIdentityVersion } from "../../conventions/pod-identity-release";
 import type { KubernetesHardeningArgs } from "../../components/kubernetes/hardening-args";
 import { runProgramUnderMocks } from "../../testing/recording-mocks";
 import { PLATFORM_GROUP } from "./fixtures";
@@ -45,6 +45,17 @@ describe("resolveHardeningArgs", () => {
       expect.arrayContaining(["kube-system", "aad-pod-identity"]),
     );
     expect(resolved.teamNamespaceLimits.quota["requests.cpu"]).toBeDefined();
+  });
+
+  it("accepts a ServiceAccount name that config validation accepts (a DNS-1123 subdomain, dots included)", () => {
+    // Config validation accepts `ledger.writer`; the component refused it after the Azure resources
+    // were registered (issue 11). Both now use the one rule in conventions/formats.ts.
+    const withAccount = (serviceAccount: string) => (a: KubernetesHardeningArgs) =>
+      (a.teams[1].identities[0] = { ...a.teams[1].identities[0], serviceAccount });
+    expect(problemsOf(withAccount("ledger.writer"))).toEqual([]);
+    expect(problemsOf(withAccount("Ledger"))).toEqual([
+      { key: "teams[1].identities[0].serviceAccount", value: "Ledger" },
+    ]);
   });
 
   it("treats a team without an identities list as having none", () => {
@@ -171,18 +182,12 @@ describe("resolveHardeningArgs", () => {
   });
 
   it("version floor is v1.8.13", () => {
-    expect(["v1.8.13", "v1.8.17", "v1.9.0", "v2.0.0"].map(isSupportedPodIdentityVersion)).toEqual([
-      true,
-      true,
-      true,
-      true,
-    ]);
-    expect(["v1.8.12", "v1.7.99", "1.8.17", "v1.8"].map(isSupportedPodIdentityVersion)).toEqual([
-      false,
-      false,
-      false,
-      false,
-    ]);
+    expect(
+      ["v1.8.13", "v1.8.17", "v1.9.0", "v2.0.0"].map((tag) => isSupportedPodIdentityVersion(tag)),
+    ).toEqual([true, true, true, true]);
+    expect(["v1.8.12", "v1.7.99", "1.8.17", "v1.8"].map((tag) => isSupportedPodIdentityVersion(tag))).toEqual(
+      [false, false, false, false],
+    );
   });
 
   it("a bad argument throws before anything (not even the component) is registered", async () => {

@@ -6,13 +6,7 @@
  */
 import * as fc from "fast-check";
 import { checkRestrictedPodSpec } from "../../components/team/pod-security";
-import {
-  CHECK_IDS,
-  checkPod,
-  checksFor,
-  levelVersionOf,
-  parseVersion,
-} from "../../policy-pack/pod-security/standards";
+import { CHECK_IDS, checkPod, checksFor, levelVersionOf, parseVersion } from "../../conventions/pod-security";
 
 type RestrictedRule = string;
 

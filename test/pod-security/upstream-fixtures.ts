@@ -2,7 +2,7 @@
  * Pod Security parity with upstream: every `pass` and `fail` pod of Kubernetes' own fixtures
  * (`k8s.io/pod-security-admission` test/testdata/<level>/<version>/{pass,fail}/*.yaml) for both
  * levels at every version the blueprint supports, judged twice: by the shared implementation
- * (`policy-pack/pod-security/standards.ts`) and by the policy pack, the pods declared as stack
+ * (`conventions/pod-security.ts`) and by the policy pack, the pods declared as stack
  * resources in a namespace labelled with the level and version. Both must agree with upstream on
  * every pod; the numbers are printed, and the exit status is 1 on any disagreement.
  *
@@ -23,7 +23,7 @@ import {
   Level,
   NEWEST_KNOWN_VERSION,
   OLDEST_SUPPORTED_VERSION,
-} from "../../policy-pack/pod-security/standards";
+} from "../../conventions/pod-security";
 
 /** The release whose fixtures and checks the shared implementation follows. */
 export const UPSTREAM_MODULE = "k8s.io/pod-security-admission@v0.34.4";

@@ -5,16 +5,23 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { BUILD_DIR, ensureBuilt, sourceDigest, sourceFiles } from "../../policy-pack/build";
+import { BUILD_DIR, ensureBuilt, packOutDir, sourceDigest, sourceFiles } from "../../policy-pack/build";
 
 const PACK_DIR = path.join(__dirname, "../../policy-pack");
 const scratch: string[] = [];
 afterAll(() => scratch.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-/** A small pack folder: two sources, a tsconfig and a package.json, plus noise the digest ignores. */
+/**
+ * A small pack folder: two sources, a tsconfig and a package.json, plus noise the digest ignores,
+ * with a shared `conventions` folder beside it (as in the repository).
+ */
 function fakePack(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "aks-hardening-pack-build-"));
-  scratch.push(dir);
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "aks-hardening-pack-build-"));
+  scratch.push(root);
+  fs.mkdirSync(path.join(root, "conventions"));
+  fs.writeFileSync(path.join(root, "conventions", "labels.ts"), 'export const TEAM = "team";\n');
+  fs.writeFileSync(path.join(root, "conventions", "README.md"), "ignored\n");
+  const dir = path.join(root, "policy-pack");
   const write = (file: string, text: string) => {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.writeFileSync(path.join(dir, file), text);
@@ -42,7 +49,7 @@ function recordingCompiler() {
   const compile = (packDir: string, outDir: string) => {
     calls.push(outDir);
     for (const file of sourceFiles(packDir)) {
-      const out = path.join(outDir, file.replace(/\.ts$/, ".js"));
+      const out = path.join(packOutDir(outDir, packDir), file.replace(/\.ts$/, ".js"));
       fs.mkdirSync(path.dirname(out), { recursive: true });
       fs.writeFileSync(out, `// from ${file}\n`);
     }
@@ -51,12 +58,16 @@ function recordingCompiler() {
 }
 
 describe("the pack's build digest", () => {
-  it("covers the TypeScript sources only, not dependencies, builds or dot folders", () => {
+  it("covers the TypeScript sources of the pack and the shared conventions only, not dependencies, builds or dot folders", () => {
     const dir = fakePack();
-    expect(sourceFiles(dir)).toEqual(["index.ts", path.join("policies", "index.ts")]);
+    expect(sourceFiles(dir)).toEqual([
+      "index.ts",
+      path.join("policies", "index.ts"),
+      path.join("..", "conventions", "labels.ts"),
+    ]);
   });
 
-  it("changes with any source's content, an added or removed source, the tsconfig and package.json", () => {
+  it("changes with any source's content (the pack's or a shared one), an added or removed source, the tsconfig and package.json", () => {
     const dir = fakePack();
     const digests = [sourceDigest(dir)];
     expect(sourceDigest(dir)).toBe(digests[0]);
@@ -66,6 +77,7 @@ describe("the pack's build digest", () => {
       (d) => fs.rmSync(path.join(d, "policies/extra.ts")),
       (d) => fs.writeFileSync(path.join(d, "tsconfig.json"), '{ "compilerOptions": {} }\n'),
       (d) => fs.writeFileSync(path.join(d, "package.json"), '{ "main": "start.js", "version": "2" }\n'),
+      (d) => fs.appendFileSync(path.join(d, "..", "conventions", "labels.ts"), "// edited\n"),
     ];
     for (const edit of edits) {
       edit(dir);
@@ -73,7 +85,7 @@ describe("the pack's build digest", () => {
     }
     // Removing the extra file gives back the digest before it was added: content, not timestamps.
     expect(digests[3]).toBe(digests[1]);
-    expect(new Set([digests[0], digests[1], digests[2], digests[4], digests[5]]).size).toBe(5);
+    expect(new Set([digests[0], digests[1], digests[2], digests[4], digests[5], digests[6]]).size).toBe(6);
   });
 
   it("does not depend on timestamps: a source restored with an old mtime still changes the digest", () => {
@@ -92,7 +104,7 @@ describe("ensureBuilt", () => {
     const dir = fakePack();
     const { calls, compile } = recordingCompiler();
     const entry = ensureBuilt(dir, compile);
-    expect(entry).toBe(path.join(dir, BUILD_DIR, sourceDigest(dir), "index.js"));
+    expect(entry).toBe(path.join(packOutDir(path.join(dir, BUILD_DIR, sourceDigest(dir)), dir), "index.js"));
     expect(fs.readFileSync(entry, "utf8")).toBe("// from index.ts\n");
     expect(ensureBuilt(dir, compile)).toBe(entry);
     expect(calls).toHaveLength(1);
@@ -126,8 +138,8 @@ describe("ensureBuilt", () => {
       compile(packDir, outDir);
       // Another process renames its complete build into place while this one is still compiling.
       const other = path.join(packDir, BUILD_DIR, sourceDigest(packDir));
-      fs.mkdirSync(other);
-      fs.writeFileSync(path.join(other, "index.js"), "// the other build\n");
+      fs.mkdirSync(packOutDir(other, packDir), { recursive: true });
+      fs.writeFileSync(path.join(packOutDir(other, packDir), "index.js"), "// the other build\n");
     };
     const entry = ensureBuilt(dir, racing);
     expect(fs.readFileSync(entry, "utf8")).toBe("// the other build\n");
@@ -139,7 +151,9 @@ describe("the real pack", () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as { main: string };
     expect(pkg.main).toBe("start.js");
     const entry = ensureBuilt(PACK_DIR); // tsc, unless the current sources were built already
-    expect(path.relative(PACK_DIR, entry)).toBe(path.join(BUILD_DIR, sourceDigest(PACK_DIR), "index.js"));
+    expect(path.relative(PACK_DIR, entry)).toBe(
+      path.join(BUILD_DIR, sourceDigest(PACK_DIR), "policy-pack", "index.js"),
+    );
     const compiled = (await import(path.join(path.dirname(entry), "policies", "index.js"))) as {
       policies: { name: string }[];
     };

@@ -20,7 +20,7 @@ import {
   IDENTITY_OBJECTS_POLICY,
   NAMESPACE_POD_SECURITY_POLICY,
 } from "../../components/kubernetes/admission";
-import { podSecurityLabels } from "../../components/kubernetes/conventions";
+import { podSecurityLabels } from "../../conventions/kubernetes";
 import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
 import { AZURE_IDENTITIES, NAMESPACES_RESOURCE, namespace, namespacedRequest } from "../kubernetes/fixtures";
 import { recordedPolicy } from "../kubernetes/recorded";

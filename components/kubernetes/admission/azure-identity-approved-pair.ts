@@ -5,7 +5,7 @@
  * namespace annotation `aks-hardening.io/approved-identities` (a trust anchor); an AzureIdentity
  * must name one of those pairs exactly (case-insensitive, as ARM IDs and GUIDs are).
  */
-import { AAD_POD_IDENTITY_GROUP, APPROVED_IDENTITIES_ANNOTATION } from "../conventions";
+import { AAD_POD_IDENTITY_GROUP, APPROVED_IDENTITIES_ANNOTATION } from "../../../conventions/kubernetes";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
 import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";

@@ -11,7 +11,7 @@ import {
   AAD_POD_IDENTITY_GROUP,
   RESOURCE_GROUP_ANNOTATION,
   USER_ASSIGNED_IDENTITY_PATH,
-} from "../conventions";
+} from "../../../conventions/kubernetes";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
 import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";

@@ -10,7 +10,7 @@
  * and labels alone): without that, a foreground delete of an identity object (the Pulumi
  * provider's default, seen under `pulumi destroy` on a real API server) never finishes.
  */
-import { AAD_POD_IDENTITY_GROUP } from "../conventions";
+import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
 import { POD_IDENTITY_RESOURCES as R } from "../crds";
 import {
   celString,

@@ -3,19 +3,20 @@
  * narrow roles on narrow scopes. These decide the Azure half of S3 (a stolen identity is only worth
  * what it may do) and keep MIC from assigning identities it was not approved for.
  */
+import { BUILT_IN_ROLES } from "../../../conventions/roles";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { RoleAssignment } from "@pulumi/azure-native/authorization/roleAssignment";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
 import { PackResourcePolicy, tags } from "../lib/metadata";
 
-/** Built-in role definition GUIDs (Microsoft Learn, "Azure built-in roles"). */
+/** The built-in role definition GUIDs these policies look for (from the blueprint's role catalogue). */
 export const ROLE_IDS = {
-  owner: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
-  contributor: "b24988ac-6180-42a0-ab88-20f7382dd24c",
-  userAccessAdministrator: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
-  roleBasedAccessControlAdministrator: "f58310d9-a9f6-439a-9e8d-f62e7b41a168",
-  managedIdentityOperator: "f1a07417-d97a-45cb-824c-7a7467783830",
+  owner: BUILT_IN_ROLES.Owner,
+  contributor: BUILT_IN_ROLES.Contributor,
+  userAccessAdministrator: BUILT_IN_ROLES["User Access Administrator"],
+  roleBasedAccessControlAdministrator: BUILT_IN_ROLES["Role Based Access Control Administrator"],
+  managedIdentityOperator: BUILT_IN_ROLES["Managed Identity Operator"],
 } as const;
 
 /** The GUID at the end of a role definition ID (full, subscription-less or bare form), lower-cased. */

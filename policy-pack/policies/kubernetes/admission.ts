@@ -2,10 +2,10 @@
  * The blueprint's admission policies are part of the stack wherever our team namespaces are: they
  * are the layer that still holds when someone bypasses Pulumi and uses kubectl (S1-S3, S6).
  */
+import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import { TEAM_LABEL } from "../lib/kubernetes";
 import { PackStackPolicy, tags } from "../lib/metadata";
 import { metadataEntry, metadataOf, NAMESPACE_TYPE } from "../stack/stack-index";
 

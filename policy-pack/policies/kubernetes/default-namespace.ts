@@ -3,16 +3,11 @@
  * when they forget one, NMI's stock `--MICNamespace`, and where aad-pod-identity's stock manifests
  * put identities that any binding in any namespace could then use (S2, S6).
  */
+import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import {
-  CLUSTER_SCOPED_KINDS,
-  effectiveNamespace,
-  isPatchOrList,
-  kubernetesKindOf,
-  POD_IDENTITY_GROUP,
-} from "../lib/kubernetes";
+import { CLUSTER_SCOPED_KINDS, effectiveNamespace, isPatchOrList, kubernetesKindOf } from "../lib/kubernetes";
 import { PackResourcePolicy, tags } from "../lib/metadata";
 
 const defaultNamespaceConfig: PolicyConfigSchema = {
@@ -52,7 +47,7 @@ export const k8sNoDefaultNamespace: PackResourcePolicy = {
       const knownNamespaced =
         kind!.group === "" ||
         !kind!.group.includes(".") ||
-        kind!.group === POD_IDENTITY_GROUP ||
+        kind!.group === AAD_POD_IDENTITY_GROUP ||
         /\.k8s\.io$/.test(kind!.group);
       if (explicit === undefined && !knownNamespaced) return;
       const namespace = effectiveNamespace(j, args.props, args.provider);

@@ -3,6 +3,7 @@
  * without `pod-security.kubernetes.io/enforce` admits privileged, hostNetwork and NET_RAW pods, the
  * tools of S4 (sniffing NMI traffic) and of node escapes.
  */
+import { DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { configWithDefaults } from "../lib/config";
@@ -29,7 +30,7 @@ const namespaceConfig: PolicyConfigSchema = {
     exemptNamespaces: {
       type: "object",
       additionalProperties: { type: "string", enum: [...LEVELS] },
-      default: { "aad-pod-identity": "privileged", "kube-system": "privileged" },
+      default: { [DEFAULT_IDENTITY_NAMESPACE]: "privileged", "kube-system": "privileged" },
       description:
         "Namespace name -> weakest PSA level allowed there (the identity namespace runs NMI, which needs hostNetwork and NET_ADMIN).",
     },

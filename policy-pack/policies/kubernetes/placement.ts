@@ -5,6 +5,12 @@
  * taint (or every taint), or set `spec.nodeName`; a Service may not set `spec.externalIPs`
  * (CVE-2020-8554); MIC and NMI themselves run at the system priority classes.
  */
+import {
+  DEFAULT_IDENTITY_NAMESPACE,
+  MIC_PRIORITY_CLASS,
+  NMI_PRIORITY_CLASS,
+  PLATFORM_POOL_TAINT_KEYS,
+} from "../../../conventions/kubernetes";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { Service } from "@pulumi/kubernetes/core/v1/service";
 import { configWithDefaults } from "../lib/config";
@@ -19,14 +25,14 @@ const placementConfig: PolicyConfigSchema = {
     exemptNamespaces: {
       type: "array",
       items: { type: "string" },
-      default: ["aad-pod-identity", "kube-system"],
+      default: [DEFAULT_IDENTITY_NAMESPACE, "kube-system"],
       description:
         "Namespaces whose workloads may use system priority classes and platform-pool tolerations (the platform's own).",
     },
     reservedTaintKeys: {
       type: "array",
       items: { type: "string" },
-      default: ["CriticalAddonsOnly"],
+      default: [...PLATFORM_POOL_TAINT_KEYS],
       description:
         "Taint keys of node pools reserved to the platform (the AKS system pool's CriticalAddonsOnly).",
     },
@@ -100,8 +106,8 @@ export const k8sServiceNoExternalIps: PackResourcePolicy = {
 
 /** The priority class each aad-pod-identity component must run at. */
 export const POD_IDENTITY_PRIORITY_CLASSES = {
-  nmi: "system-node-critical",
-  mic: "system-cluster-critical",
+  nmi: NMI_PRIORITY_CLASS,
+  mic: MIC_PRIORITY_CLASS,
 } as const;
 
 export const podIdentityComponentsPriority: PackResourcePolicy = {

@@ -3,6 +3,12 @@
  * they live and what they say is the core of S1-S3 and S6; MIC and NMI are judged by their flags,
  * mounts and image.
  */
+import { compareVersions } from "../../../conventions/formats";
+import { POD_IDENTITY_IMAGE_REPOSITORY } from "../../../conventions/kubernetes";
+import {
+  MINIMUM_POD_IDENTITY_VERSION,
+  MINIMUM_POD_IDENTITY_VERSION_REASON,
+} from "../../../conventions/pod-identity-release";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { validateResourceOfType } from "@pulumi/policy";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
@@ -154,11 +160,6 @@ export function versionOf(tag: string): [number, number, number] | undefined {
   return match ? [Number(match[1]), Number(match[2]), Number(match[3])] : undefined;
 }
 
-function olderThan(a: [number, number, number], b: [number, number, number]): boolean {
-  for (let i = 0; i < 3; i++) if (a[i] !== b[i]) return a[i] < b[i];
-  return false;
-}
-
 /** The tag of an image reference (`repo:tag`, `repo:tag@digest`); undefined for digest-only/untagged. */
 export function imageTag(image: string): string | undefined {
   const withoutDigest = image.split("@")[0];
@@ -173,15 +174,14 @@ const componentConfig: PolicyConfigSchema = {
     minimumVersion: {
       type: "string",
       pattern: "^v?\\d+\\.\\d+\\.\\d+$",
-      default: "v1.8.13",
-      description:
-        "Oldest aad-pod-identity release allowed (v1.8.13 fixed the NMI token-path validation bypass GHSA-p82q-rxpm-hjpc).",
+      default: MINIMUM_POD_IDENTITY_VERSION,
+      description: `Oldest aad-pod-identity release allowed (${MINIMUM_POD_IDENTITY_VERSION}; ${MINIMUM_POD_IDENTITY_VERSION_REASON}).`,
     },
     allowedImageRegistries: {
       type: "array",
       items: { type: "string" },
       minItems: 1,
-      default: ["mcr.microsoft.com/oss/azure/aad-pod-identity/"],
+      default: [`${POD_IDENTITY_IMAGE_REPOSITORY}/`],
       description: "Image prefixes MIC and NMI may be pulled from.",
     },
   },
@@ -209,7 +209,7 @@ function judgeComponent(
     const tag = imageTag(image);
     const version = tag ? versionOf(tag) : undefined;
     if (!version) j.report(`${where}: image ${image} has no version tag, so its release cannot be checked.`);
-    else if (olderThan(version, versionOf(config.minimumVersion)!)) {
+    else if (compareVersions(version, versionOf(config.minimumVersion)!) < 0) {
       j.report(`${where}: image ${image} is older than ${config.minimumVersion}.`);
     }
   }

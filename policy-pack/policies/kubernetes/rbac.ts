@@ -4,6 +4,7 @@
  * namespace, escalate) follow every binding to its role and judge the pair; a binding of
  * cluster-admin or of "everyone" groups is judged on its own.
  */
+import { AAD_POD_IDENTITY_GROUP, DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import type { PolicyResource } from "@pulumi/policy";
 import { ClusterRole } from "@pulumi/kubernetes/rbac/v1/clusterRole";
@@ -12,7 +13,7 @@ import { Role } from "@pulumi/kubernetes/rbac/v1/role";
 import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props } from "../lib/judge";
-import { identityNamespaceProperty, POD_IDENTITY_GROUP } from "../lib/kubernetes";
+import { identityNamespaceProperty } from "../lib/kubernetes";
 import { PackResourcePolicy, PackStackPolicy, tags } from "../lib/metadata";
 
 export const platformSubjectsProperties: PolicyConfigSchema["properties"] = {
@@ -32,7 +33,7 @@ export const platformSubjectsProperties: PolicyConfigSchema["properties"] = {
   platformServiceAccountNamespaces: {
     type: "array",
     items: { type: "string" },
-    default: ["aad-pod-identity", "kube-system"],
+    default: [DEFAULT_IDENTITY_NAMESPACE, "kube-system"],
     description: "Namespaces whose service accounts are platform components (MIC, NMI, system controllers).",
   },
 };
@@ -205,8 +206,8 @@ export function dangerousGrants(rules: Rule[], inIdentityNamespace: boolean): st
     if (rule.verbs.includes("*") || rule.resources.includes("*") || rule.apiGroups.includes("*")) {
       found.add("wildcards in verbs, resources or apiGroups");
     }
-    if (matches(rule.apiGroups, POD_IDENTITY_GROUP) && rule.verbs.some((v) => WRITE_VERBS.has(v))) {
-      found.add(`write on ${POD_IDENTITY_GROUP} (identity objects)`);
+    if (matches(rule.apiGroups, AAD_POD_IDENTITY_GROUP) && rule.verbs.some((v) => WRITE_VERBS.has(v))) {
+      found.add(`write on ${AAD_POD_IDENTITY_GROUP} (identity objects)`);
     }
     const escalation = rule.verbs.filter((v) => ESCALATION_VERBS.has(v));
     if (escalation.length > 0) found.add(`escalation verbs ${escalation.join(", ")}`);

@@ -14,6 +14,7 @@
  * - in a stack that creates the cluster, a namespace of a team with AzureIdentities and no pool
  *   labelled for that team (its identities would share nodes).
  */
+import { DEFAULT_IDENTITY_NAMESPACE, TEAM_LABEL, TEAM_POOL_KEY } from "../../../conventions/kubernetes";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { AgentPool } from "@pulumi/azure-native/containerservice/agentPool";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
@@ -23,11 +24,6 @@ import { namespaceOf } from "../lib/kubernetes";
 import { PackResourcePolicy, PackStackPolicy, tags } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "../stack/stack-index";
 import { podTemplateOf, validatePodTemplates } from "./workloads";
-
-/** Node label and taint key of a team's pool (the blueprint's `TEAM_POOL_KEY`). */
-export const TEAM_POOL_KEY = "aks-hardening.io/team-pool";
-/** The namespace label naming the owning team (the blueprint's `TEAM_LABEL`). */
-export const TEAM_NAMESPACE_LABEL = "aks-hardening.io/team";
 
 interface PoolTeam {
   namespaces: string[];
@@ -54,7 +50,7 @@ const placementConfig: PolicyConfigSchema = {
     exemptNamespaces: {
       type: "array",
       items: { type: "string" },
-      default: ["aad-pod-identity", "kube-system"],
+      default: [DEFAULT_IDENTITY_NAMESPACE, "kube-system"],
       description:
         "Namespaces whose workloads may tolerate every team's pool (NMI runs on every node; the platform's own).",
     },
@@ -235,7 +231,7 @@ export const aksPodIdentityTeamPools: PackStackPolicy = {
         if (typeof ns !== "string") continue;
         const namespace = namespaces.get(ns);
         if (!namespace) continue;
-        const team = metadataEntry(j, namespace, "labels", TEAM_NAMESPACE_LABEL);
+        const team = metadataEntry(j, namespace, "labels", TEAM_LABEL);
         if (typeof team !== "string" || pooled.has(team) || reported.has(team)) continue;
         reported.add(team);
         j.report(

@@ -6,24 +6,17 @@ import type { ResourceValidation, ResourceValidationArgs, ReportViolation } from
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { Judge, Props, UNKNOWN, Unknowable } from "./judge";
 
-/** Label every team namespace carries: the owning team. */
-export const TEAM_LABEL = "aks-hardening.io/team";
-/** Annotation of a team namespace: the full ID of the team's Azure resource group. */
-export const TEAM_RESOURCE_GROUP_ANNOTATION = "aks-hardening.io/azure-resource-group-id";
-/** The pod label aad-pod-identity matches against AzureIdentityBinding selectors. */
-export const POD_IDENTITY_LABEL = "aadpodidbinding";
-/** API group of the aad-pod-identity CRDs. */
-export const POD_IDENTITY_GROUP = "aadpodidentity.k8s.io";
+import { AAD_POD_IDENTITY_GROUP, DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
 
 /** Type token of an aad-pod-identity custom resource (`kubernetes:aadpodidentity.k8s.io/v1:<Kind>`). */
 export function podIdentityType(kind: string): string {
-  return `kubernetes:${POD_IDENTITY_GROUP}/v1:${kind}`;
+  return `kubernetes:${AAD_POD_IDENTITY_GROUP}/v1:${kind}`;
 }
 
 /** Config property shared by every policy that must know the identity namespace. */
 export const identityNamespaceProperty: PolicyConfigJSONSchema = {
   type: "string",
-  default: "aad-pod-identity",
+  default: DEFAULT_IDENTITY_NAMESPACE,
   description: "The platform's aad-pod-identity namespace (MIC, NMI and exceptions live only there).",
 };
 

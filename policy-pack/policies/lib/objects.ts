@@ -14,9 +14,10 @@
  * be expanded at preview is returned as `unknown`, for the caller to rethrow once it has judged the
  * rest.
  */
+import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
 import { parseAllDocuments } from "yaml";
 import type { PolicyProviderResource } from "@pulumi/policy";
-import { CLUSTER_SCOPED_KINDS, POD_IDENTITY_GROUP } from "./kubernetes";
+import { CLUSTER_SCOPED_KINDS } from "./kubernetes";
 import type { Props } from "./judge";
 import { UNKNOWN_STRING, UnknownValueError } from "./policy-runtime";
 
@@ -95,7 +96,7 @@ export function canonicalType(group: string, version: string, kind: string): str
 /** Whether objects of a kind live in a namespace: `true`, `false`, or `undefined` (a CRD of unknown scope). */
 export function isNamespaced(group: string, kind: string): boolean | undefined {
   if (CLUSTER_SCOPED_KINDS.has(kind)) return false;
-  if (group === "" || !group.includes(".") || group === POD_IDENTITY_GROUP || /\.k8s\.io$/.test(group))
+  if (group === "" || !group.includes(".") || group === AAD_POD_IDENTITY_GROUP || /\.k8s\.io$/.test(group))
     return true;
   return undefined;
 }

@@ -8,15 +8,14 @@
  * Decided when the values are known: at preview for literals (existing mode, a team's raw objects),
  * at `up` for client IDs that are outputs of managed identities created in the same program.
  */
+import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../../conventions/kubernetes";
+import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
 import { judged } from "../lib/judge";
-import { TEAM_LABEL } from "../lib/kubernetes";
 import { PackStackPolicy, tags } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 
 const SERVICE_ACCOUNT_TYPE = "kubernetes:core/v1:ServiceAccount";
-/** The annotation workload identity's webhook reads the client ID from. */
-export const WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION = "azure.workload.identity/client-id";
 
 /** An object that names a client ID, where it lives, and (AzureIdentity) the resource it claims. */
 interface Claim {

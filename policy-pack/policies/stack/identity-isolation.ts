@@ -3,8 +3,8 @@
  * by one namespace (S1), a binding must point at an identity declared beside it (S2), and an
  * identity must name a managed identity of its own team's resource group (S3).
  */
+import { POD_IDENTITY_LABEL, RESOURCE_GROUP_ANNOTATION, TEAM_LABEL } from "../../../conventions/kubernetes";
 import { judged } from "../lib/judge";
-import { POD_IDENTITY_LABEL, TEAM_LABEL, TEAM_RESOURCE_GROUP_ANNOTATION } from "../lib/kubernetes";
 import { PackStackPolicy, tags } from "../lib/metadata";
 import {
   AZURE_IDENTITY_BINDING_TYPE,
@@ -119,7 +119,7 @@ export const podIdentityResourceInTeamGroup: PackStackPolicy = {
       const teamOfGroup = new Map<string, string>();
       for (const ns of namespaces.values()) {
         const team = metadataEntry(j, ns, "labels", TEAM_LABEL);
-        const group = metadataEntry(j, ns, "annotations", TEAM_RESOURCE_GROUP_ANNOTATION);
+        const group = metadataEntry(j, ns, "annotations", RESOURCE_GROUP_ANNOTATION);
         if (typeof team === "string" && typeof group === "string") teamOfGroup.set(group.toLowerCase(), team);
       }
       for (const identity of args.resources) {
@@ -136,10 +136,10 @@ export const podIdentityResourceInTeamGroup: PackStackPolicy = {
           );
           continue;
         }
-        const group = metadataEntry(j, namespace, "annotations", TEAM_RESOURCE_GROUP_ANNOTATION);
+        const group = metadataEntry(j, namespace, "annotations", RESOURCE_GROUP_ANNOTATION);
         if (group === undefined) {
           j.report(
-            `Team namespace ${namespaceName} has no ${TEAM_RESOURCE_GROUP_ANNOTATION} annotation, so AzureIdentity ${identity.name} cannot be tied to its team.`,
+            `Team namespace ${namespaceName} has no ${RESOURCE_GROUP_ANNOTATION} annotation, so AzureIdentity ${identity.name} cannot be tied to its team.`,
             identity.urn,
           );
           continue;

@@ -4,12 +4,10 @@
  * client ID names one resource ID only, and when the identity's namespace is declared in the stack
  * the pair must be one the namespace approves (annotation `aks-hardening.io/approved-identities`).
  */
+import { APPROVED_IDENTITIES_ANNOTATION } from "../../../conventions/kubernetes";
 import { judged } from "../lib/judge";
 import { PackStackPolicy, tags } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "./stack-index";
-
-/** Namespace annotation listing `<clientID>=<resourceID>` pairs (commas between pairs). */
-export const APPROVED_IDENTITIES_ANNOTATION = "aks-hardening.io/approved-identities";
 
 export const podIdentityClientIdPairs: PackStackPolicy = {
   name: "pod-identity-client-id-pairs",

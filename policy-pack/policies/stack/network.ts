@@ -2,9 +2,9 @@
  * Every team namespace has a default-deny NetworkPolicy (ingress and egress), so a compromised pod
  * reaches only what its team explicitly allowed (and not, say, NMI's port on the node).
  */
+import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
 import { Judge, judged, Props } from "../lib/judge";
-import { TEAM_LABEL } from "../lib/kubernetes";
 import { PackStackPolicy, tags } from "../lib/metadata";
 import { metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 

@@ -1,12 +1,13 @@
 /**
  * Every workload (each pod-template kind) passes Pod Security at the level and version of the
  * namespace it lands in, judged at preview with the same implementation the team component uses
- * (`pod-security/standards.ts`). PSA itself judges only Pods, at creation: a Deployment it would
+ * (`conventions/pod-security.ts`). PSA itself judges only Pods, at creation: a Deployment it would
  * refuse is accepted and then never gets a pod, so the pack refuses it first.
  *
  * The namespace's level and version come from its labels when the stack declares it, else from
  * the config (exempt namespaces are privileged), else `defaultLevel` at `defaultVersion`.
  */
+import { DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema, PolicyResource } from "@pulumi/policy";
 import {
   checksFor,
@@ -16,7 +17,7 @@ import {
   OLDEST_SUPPORTED_VERSION,
   parseVersion,
   PodSecurityCheck,
-} from "../../pod-security/standards";
+} from "../../../conventions/pod-security";
 import { isPatchDelivered } from "../lib/by-object";
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props, UNKNOWN } from "../lib/judge";
@@ -41,7 +42,7 @@ const workloadConfig: PolicyConfigSchema = {
     exemptNamespaces: {
       type: "array",
       items: { type: "string" },
-      default: ["aad-pod-identity"],
+      default: [DEFAULT_IDENTITY_NAMESPACE],
       description:
         "Namespaces judged as privileged when the stack does not declare them (the platform's identity namespace, where NMI needs host access).",
     },

@@ -5,11 +5,7 @@
  * attacker's own token. Edges that are what MIC, NMI, IMDS or Entra do next (label match, node
  * tokens, federated trust) are not API requests and are listed as such: no controller runs here.
  */
-import {
-  AAD_POD_IDENTITY_GROUP,
-  MIC_NAME,
-  POD_IDENTITY_LABEL,
-} from "../../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP, MIC_NAME, POD_IDENTITY_LABEL } from "../../../conventions/kubernetes";
 import type { GraphEdge } from "../../../cli/paths/model";
 import type { Manifest } from "../../../testing/manifests";
 import type { KubeClient } from "../support/client";

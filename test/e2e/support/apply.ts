@@ -3,7 +3,7 @@
  * apply, in dependency order, CRDs waited for until Established before any object of theirs.
  * Rejections are collected (not thrown) so one run reports every object the server refuses.
  */
-import { AAD_POD_IDENTITY_GROUP } from "../../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
 import { applyRank, type ConvertedManifest, type Manifest } from "../../../testing/manifests";
 import type { KubeClient } from "./client";
 import { messageOf } from "./verdict";

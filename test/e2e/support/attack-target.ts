@@ -9,7 +9,7 @@
  * Target's principals).
  */
 import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
-import { AAD_POD_IDENTITY_GROUP, podIdentitySelector } from "../../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP, podIdentitySelector } from "../../../conventions/kubernetes";
 import type { Manifest } from "../../../testing/manifests";
 import { applyOrThrow, FIELD_MANAGER, waitForPolicy } from "./apply";
 import {

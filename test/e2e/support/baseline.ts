@@ -16,7 +16,7 @@ import {
   MIC_NAME,
   NMI_NAME,
   TEAM_POOL_KEY,
-} from "../../../components/kubernetes/conventions";
+} from "../../../conventions/kubernetes";
 import type { BlueprintConfig } from "../../../infra/config/types";
 import { restrictedPod } from "./pods";
 

@@ -11,7 +11,7 @@ import { PROJECT } from "../../../infra/config/project";
 import { readStackFile } from "../../../infra/config/stack-file";
 import type { BlueprintConfig, TeamConfig } from "../../../infra/config/types";
 import { validateConfig } from "../../../infra/config/validate";
-import { AAD_POD_IDENTITY_GROUP } from "../../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
 import { manifestsFromRecording, type ConvertedManifest, type Manifest } from "../../../testing/manifests";
 import { mockInvoke } from "../../../testing/computed-outputs";
 import { runProgramUnderMocks } from "../../../testing/recording-mocks";

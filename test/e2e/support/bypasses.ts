@@ -20,7 +20,7 @@ import {
   RESOURCE_GROUP_ANNOTATION,
   USER_ASSIGNED_IDENTITY_PATH,
   podSecurityLabels,
-} from "../../../components/kubernetes/conventions";
+} from "../../../conventions/kubernetes";
 import { SYSTEM_PRIORITY_QUOTA } from "../../../components/kubernetes/team-namespace";
 import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";

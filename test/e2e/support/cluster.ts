@@ -19,7 +19,7 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
-import { teamPoolLabels, teamPoolTaint } from "../../../components/kubernetes/conventions";
+import { teamPoolLabels, teamPoolTaint } from "../../../conventions/kubernetes";
 import { KubeClient, type ServerEndpoint } from "./client";
 import type { Binaries } from "./binaries";
 

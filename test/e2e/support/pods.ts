@@ -2,7 +2,7 @@
  * Pods for the attacks. Each starts from one that satisfies Pod Security `restricted`, so that a
  * refusal can only come from the single thing the attack changes (the label, privileged, ...).
  */
-import { teamPoolPlacement } from "../../../components/kubernetes/conventions";
+import { teamPoolPlacement } from "../../../conventions/kubernetes";
 import type { BlueprintConfig } from "../../../infra/config/types";
 import type { Manifest } from "../../../testing/manifests";
 

@@ -13,7 +13,7 @@ import {
   PLATFORM_POOL_TAINT_KEYS,
   TEAM_POOL_KEY,
   teamPoolPlacement,
-} from "../../../components/kubernetes/conventions";
+} from "../../../conventions/kubernetes";
 import { buildTeamContract, type TeamContract } from "../../../components/team/contract";
 import { renderTeamWorkload } from "../../../components/team/workload";
 import type { TeamConfig } from "../../../infra/config/types";

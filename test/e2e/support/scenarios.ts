@@ -9,11 +9,7 @@ import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admissio
 import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
 import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
 import { TEAM_ROLEBINDING_SUBJECTS_POLICY } from "../../../components/kubernetes/admission/team-rolebinding-subjects";
-import {
-  AAD_POD_IDENTITY_GROUP,
-  MIC_NAME,
-  POD_IDENTITY_LABEL,
-} from "../../../components/kubernetes/conventions";
+import { AAD_POD_IDENTITY_GROUP, MIC_NAME, POD_IDENTITY_LABEL } from "../../../conventions/kubernetes";
 import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";
 import { HOST_ACCESS_PODS, mutatedPod, restrictedPod } from "./pods";

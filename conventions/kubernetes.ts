@@ -4,6 +4,9 @@
  * leave a CEL expression checking a key that nothing sets any more.
  */
 
+/** The namespace the aad-pod-identity install lives in unless the stack names another. */
+export const DEFAULT_IDENTITY_NAMESPACE = "aad-pod-identity";
+
 /** API group of the aad-pod-identity custom resources. */
 export const AAD_POD_IDENTITY_GROUP = "aadpodidentity.k8s.io";
 

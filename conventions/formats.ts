@@ -4,12 +4,32 @@
  * Each returns `undefined` when the value is fine, or a short reason that validation turns into a
  * problem naming the key and the value. Kept free of config knowledge so they are tested directly.
  */
+import { USER_ASSIGNED_IDENTITY_PATH } from "./kubernetes";
 
 /** RFC 1123 label as Kubernetes uses it for namespace names: lowercase alphanumerics and `-`. */
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** Whether `value` is a DNS-1123 label of at most `maxLength` (63) characters. */
+export function isDns1123Label(value: unknown, maxLength = 63): value is string {
+  return typeof value === "string" && value.length <= maxLength && DNS1123_LABEL.test(value);
+}
+
 /** RFC 1123 subdomain (ServiceAccount names): labels joined by dots. */
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Whether `value` is a DNS-1123 subdomain (the rule for ServiceAccount names): at most 253 characters. */
+export function isDns1123Subdomain(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
+/** AKS's limit on a node pool name (Linux pools). */
+export const MAX_POOL_NAME_LENGTH = 12;
+const AKS_POOL_NAME = new RegExp(`^[a-z][a-z0-9]{0,${MAX_POOL_NAME_LENGTH - 1}}$`);
+
+/** Whether `value` is an AKS node pool name: lowercase alphanumeric, starting with a letter, at most 12. */
+export function isAksPoolName(value: unknown): value is string {
+  return typeof value === "string" && AKS_POOL_NAME.test(value);
+}
 
 /** An Entra object ID / client ID: 8-4-4-4-12 hex digits. */
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -35,8 +55,32 @@ export function dns1123SubdomainProblem(value: string): string | undefined {
 }
 
 /** Whether `value` is GUID-shaped (Entra object IDs, client IDs, subscription IDs). */
-export function isGuid(value: string): boolean {
-  return GUID.test(value);
+export function isGuid(value: unknown): value is string {
+  return typeof value === "string" && GUID.test(value);
+}
+
+/**
+ * `/subscriptions/<guid>/resourceGroups/<name>` as a regular-expression source, with Azure's rules
+ * for a resource group name (1-90 of letters, digits, `-_.()`, not ending in `.`). Azure compares
+ * resource IDs case-insensitively, so match it with the `i` flag.
+ */
+export const RESOURCE_GROUP_ID_SOURCE =
+  "/subscriptions/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/resourceGroups/[-\\w.()]{0,89}[-\\w()]";
+
+const RESOURCE_GROUP_ID = new RegExp(`^${RESOURCE_GROUP_ID_SOURCE}$`, "i");
+const IDENTITY_RESOURCE_ID = new RegExp(
+  `^${RESOURCE_GROUP_ID_SOURCE}${USER_ASSIGNED_IDENTITY_PATH}[-\\w]{3,128}$`,
+  "i",
+);
+
+/** Whether `value` is a full resource group ID. */
+export function isResourceGroupId(value: unknown): value is string {
+  return typeof value === "string" && RESOURCE_GROUP_ID.test(value);
+}
+
+/** Whether `value` is the full resource ID of a user-assigned managed identity. */
+export function isIdentityResourceId(value: unknown): value is string {
+  return typeof value === "string" && IDENTITY_RESOURCE_ID.test(value);
 }
 
 /**
