@@ -79,6 +79,18 @@ export default tseslint.config(
       "@typescript-eslint/no-unsafe-call": "off",
     },
   },
+  {
+    // The example is a team's own project (its tsconfig resolves the installed package); the
+    // repository lints it against the root tsconfig, which maps the package to its sources.
+    files: ["examples/**/*.ts"],
+    languageOptions: {
+      parserOptions: {
+        projectService: false,
+        project: ["./tsconfig.json"],
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+  },
   ...LAYERS.map(layerRule),
   {
     // Dependency-free: no package and no Node built-in, so every layer (and a browser) can load it.

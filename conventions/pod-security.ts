@@ -678,7 +678,7 @@ export function checkPod(levelVersion: LevelVersion, pod: PodInput): PodSecurity
 }
 
 /** `v1.N` or `latest` (the `enforce-version` label); anything else is `undefined`. */
-export function parseVersion(value: unknown): Version | undefined {
+export function parsePodSecurityVersion(value: unknown): Version | undefined {
   if (value === "latest") return "latest";
   const match = typeof value === "string" ? /^v1\.(0|[1-9][0-9]*)$/.exec(value) : null;
   return match ? Number(match[1]) : undefined;
@@ -701,7 +701,7 @@ export function levelVersionOf(labels: Record<string, unknown>, defaults: LevelV
         : LEVELS.includes(level as Level)
           ? (level as Level)
           : "restricted",
-    version: version === undefined ? defaults.version : (parseVersion(version) ?? "latest"),
+    version: version === undefined ? defaults.version : (parsePodSecurityVersion(version) ?? "latest"),
   };
 }
 

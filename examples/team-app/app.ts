@@ -3,7 +3,7 @@
  * identity, and the contract read from the platform stack decides how the pods bind to it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { TeamWorkload, getTeamContract } from "../../components";
+import { TeamWorkload, getTeamContract } from "@aks-hardening/components/team";
 
 export async function main(): Promise<Record<string, unknown>> {
   const config = new pulumi.Config("team-app");

@@ -34,6 +34,7 @@ import { checkVerdict, verdictOf } from "../e2e/support/verdict";
 import type { Cluster } from "../e2e/support/cluster";
 import type { KubeClient } from "../e2e/support/client";
 import { copyProject, Engine, exportedResources, findPulumiTools } from "./support/pulumi";
+import { packComponents, unpackInto } from "../package/pack";
 import type { ExportedResource, RunResult } from "./support/pulumi";
 import { startFakeKubelet } from "./support/kubelet";
 import { TEAM_DEVELOPER_ROLE } from "../../components/kubernetes/team-namespace";
@@ -106,6 +107,12 @@ beforeAll(async () => {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aks-hardening-engine-"));
   project = path.join(scratch, "project");
   copyProject(project);
+  // The team example runs on the components library as npm ships it (packed, not the sources).
+  unpackInto(
+    packComponents(project),
+    path.join(project, "examples", "team-app"),
+    "@aks-hardening/components",
+  );
   engine = new Engine(tools, scratch);
   // As README "Deploying" says: the platform's kubeconfig, set as a secret.
   await engine.initStack(project, STACK, [

@@ -6,7 +6,13 @@
  */
 import * as fc from "fast-check";
 import { checkRestrictedPodSpec } from "../../components/team/pod-security";
-import { CHECK_IDS, checkPod, checksFor, levelVersionOf, parseVersion } from "../../conventions/pod-security";
+import {
+  CHECK_IDS,
+  checkPod,
+  checksFor,
+  levelVersionOf,
+  parsePodSecurityVersion,
+} from "../../conventions/pod-security";
 
 type RestrictedRule = string;
 
@@ -291,12 +297,12 @@ describe("levels and versions", () => {
         defaults,
       ),
     ).toEqual({ level: "restricted", version: "latest" });
-    expect([parseVersion("latest"), parseVersion("v1.0"), parseVersion("v1.01"), parseVersion(33)]).toEqual([
-      "latest",
-      0,
-      undefined,
-      undefined,
-    ]);
+    expect([
+      parsePodSecurityVersion("latest"),
+      parsePodSecurityVersion("v1.0"),
+      parsePodSecurityVersion("v1.01"),
+      parsePodSecurityVersion(33),
+    ]).toEqual(["latest", 0, undefined, undefined]);
   });
 });
 

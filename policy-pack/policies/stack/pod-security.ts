@@ -15,7 +15,7 @@ import {
   levelVersionOf,
   LevelVersion,
   OLDEST_SUPPORTED_VERSION,
-  parseVersion,
+  parsePodSecurityVersion,
   PodSecurityCheck,
 } from "../../../conventions/pod-security";
 import { isPatchDelivered } from "../lib/by-object";
@@ -84,7 +84,7 @@ function namespacePolicy(
 ): LevelVersion | typeof UNKNOWN {
   const fallback: LevelVersion = {
     level: config.exemptNamespaces.includes(namespace) ? "privileged" : config.defaultLevel,
-    version: parseVersion(config.defaultVersion) ?? "latest",
+    version: parsePodSecurityVersion(config.defaultVersion) ?? "latest",
   };
   if (!declared) return fallback;
   const labels = j.map(() => declared.props.metadata?.labels as Record<string, unknown> | undefined);
@@ -119,7 +119,10 @@ export function workloadPodSecurityPolicy(options: { onlyChecks?: readonly strin
           const namespace = effectiveNamespace(j, r.props, r.provider);
           const policy =
             namespace === UNKNOWN
-              ? { level: config.defaultLevel, version: parseVersion(config.defaultVersion) ?? "latest" }
+              ? {
+                  level: config.defaultLevel,
+                  version: parsePodSecurityVersion(config.defaultVersion) ?? "latest",
+                }
               : namespacePolicy(j, namespace, namespaces.get(namespace), config);
           if (policy === UNKNOWN || policy.level === "privileged") continue;
           const template = j.read(() => podTemplateOf(kind, r.props as Props));

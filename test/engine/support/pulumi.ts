@@ -170,9 +170,8 @@ export function copyProject(dest: string): void {
     fs.mkdirSync(path.dirname(path.join(dest, file)), { recursive: true });
     fs.copyFileSync(from, path.join(dest, file));
   }
-  for (const modules of ["node_modules", "policy-pack/node_modules"]) {
-    fs.symlinkSync(path.join(REPO_ROOT, modules), path.join(dest, modules), "dir");
-  }
+  // One node_modules for the root and its workspaces (the pack resolves its SDK from there too).
+  fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dest, "node_modules"), "dir");
 }
 
 /** The resources of a stack, from `pulumi stack export`. */
