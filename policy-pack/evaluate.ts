@@ -26,7 +26,8 @@ import type {
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
-import { configWithDefaults, schemaProblems } from "./policies/lib/config";
+import { configWithDefaults } from "./policies/lib/config";
+import { settingsProblems } from "./policies/lib/config-validation";
 import {
   containsUnknown,
   StacklessError,
@@ -122,18 +123,7 @@ export function resolvePolicyConfig(
     if (key === "all" || typeof entry === "string") continue;
     const { enforcementLevel: _level, ...settings } = entry as Record<string, unknown>;
     const schema = byName.get(key)?.configSchema;
-    problems.push(
-      ...schemaProblems(
-        {
-          type: "object",
-          properties: schema?.properties ?? {},
-          required: schema?.required,
-          additionalProperties: false,
-        },
-        settings,
-        key,
-      ),
-    );
+    problems.push(...settingsProblems(schema, settings, key));
   }
   if (problems.length > 0) throw new PolicyConfigError(problems);
 
