@@ -3,48 +3,9 @@
  * any single name mutated into an invalid one is reported under that name's key.
  */
 import fc from "fast-check";
-import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES } from "../../conventions/roles";
 import { validateConfig } from "../../infra/config/validate";
-import { mutated, problemsOf, validCreateConfig, type RawConfig } from "./fixtures";
-
-const label = fc.stringMatching(/^[a-z][a-z0-9]{0,9}$/);
-const developerGroup = (index: number) => `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`;
-const grantable = Object.keys(BUILT_IN_ROLES).filter((r) => !(r in FORBIDDEN_WORKLOAD_ROLES));
-
-/** One team: namespaces prefixed with the team name, so every namespace is owned exactly once. */
-const team = (name: string, index: number) =>
-  fc
-    .record({
-      namespaces: fc.uniqueArray(label, { minLength: 1, maxLength: 3 }),
-      identityMode: fc.constantFrom("pod-identity", "workload-identity"),
-      identities: fc.uniqueArray(
-        fc.record({ name: label, namespaceIndex: fc.nat(), roles: fc.subarray(grantable, { maxLength: 3 }) }),
-        { maxLength: 3, selector: (i) => i.name },
-      ),
-    })
-    .map(({ namespaces, identityMode, identities }) => {
-      const owned = namespaces.map((ns) => `${name}-${ns}`);
-      return {
-        name,
-        developerGroupIds: [developerGroup(index)], // each team its own group
-        namespaces: owned,
-        identityMode,
-        identities: identities.map((i) => ({
-          name: i.name,
-          namespace: owned[i.namespaceIndex % owned.length],
-          roles: i.roles,
-        })),
-        // isolateNodes (default on): a pod-identity team has its own pool, named uniquely.
-        ...(identityMode === "pod-identity"
-          ? { nodePool: { name: `team${index}`, vmSize: "Standard_D4ds_v5", minCount: 1, maxCount: 3 } }
-          : {}),
-      };
-    });
-
-const validConfig: fc.Arbitrary<RawConfig> = fc
-  .uniqueArray(label, { minLength: 1, maxLength: 4 })
-  .chain((names) => fc.tuple(...names.map((n, i) => team(`t-${n}`, i))))
-  .map((teams) => ({ ...validCreateConfig(), teams }));
+import { label, validConfig } from "./arbitraries";
+import { mutated, problemsOf, type RawConfig } from "./fixtures";
 
 /** Names that break DNS-1123 (every name kind) or are reserved (team and namespace names). */
 const syntacticallyInvalid = fc.oneof(
