@@ -6,10 +6,11 @@
  * value it could not decrypt: such a value becomes Pulumi's "unknown" sentinel, which policies
  * already treat as "cannot be judged yet".
  */
-export const SIG_KEY = "4dabf18193072939515e22adb298388d";
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+import { specialSecretSig, specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
+export const SIG_KEY = specialSigKey;
+export const SECRET_SIG = specialSecretSig;
 /** The engine's unknown-value sentinel (values not known at preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = unknownValue;
 /** What `pulumi preview --json` prints in place of a secret input. */
 const PREVIEW_SECRET_MASK = "[secret]";
 /** Written in place of the ciphertext: a plan has no secrets provider, and must not leak. */

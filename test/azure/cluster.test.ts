@@ -2,6 +2,7 @@
  * The Cluster component under mocks: every control is asserted on the inputs the provider would
  * receive, so removing the control from `cluster.ts` fails the matching test.
  */
+import { specialSigKey as SIG_KEY } from "@pulumi/pulumi/runtime/rpc";
 import { Provider as AzureProvider } from "@pulumi/azure-native/provider";
 import * as pulumi from "@pulumi/pulumi";
 import {
@@ -25,7 +26,6 @@ import {
 const MC = "azure-native:containerservice:ManagedCluster";
 const UAMI = "azure-native:managedidentity:UserAssignedIdentity";
 const RA = "azure-native:authorization:RoleAssignment";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
 const systemPool: NodePoolConfig = {
   name: "system",
@@ -352,7 +352,7 @@ describe("Kubernetes provider", () => {
     for (const name of ["aks-pub-k8s", "aks-priv-k8s"]) {
       // The engine receives the kubeconfig wrapped in the secret signature, decoded from base64.
       expect(single(recorded, "pulumi:providers:kubernetes", name).inputs.kubeconfig).toEqual({
-        [SECRET_SIG]: expect.any(String),
+        [SIG_KEY]: expect.any(String),
         value: MOCK_USER_KUBECONFIG,
       });
     }

@@ -7,12 +7,13 @@
  * Each policy is described by one compliant fixture, one mutation per case it covers, and an
  * unknown-value case; `describePolicy` turns that description into jest tests.
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { evaluatePolicies, EvaluatedResource, PolicyViolation } from "../../policy-pack/evaluate";
 import { policies } from "../../policy-pack/policies";
 import type { PackPolicy } from "../../policy-pack/policies";
 
 /** The engine's sentinel for a string unknown at preview. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = unknownValue;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Props = Record<string, any>;

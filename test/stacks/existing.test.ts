@@ -2,12 +2,12 @@
  * The `local` stack (clusterMode `existing`): the program creates no Azure resource at all and
  * hardens the cluster its (secret) kubeconfig points at, with the identities given by ID.
  */
+import { specialSigKey as SIG_KEY } from "@pulumi/pulumi/runtime/rpc";
 import { validateTeamContract } from "../../components/team/stack-reference";
 import { ofType, single } from "../../testing/recording-mocks";
 import { credentialsInOutputs } from "../../testing/output-credentials";
 import { describeGuardrails, runStack, withGuardrails, type StackRun } from "./whole-program";
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 /** The platform principal's kubeconfig: a token credential, as `existing.kubeconfig` carries. */
 const KUBECONFIG = [
   "apiVersion: v1",
@@ -57,7 +57,7 @@ describe("stack local (existing mode)", () => {
 
   it("hardens the cluster through one explicit provider built from the secret kubeconfig", () => {
     const provider = single(run.resources, "pulumi:providers:kubernetes");
-    expect(provider.inputs.kubeconfig).toEqual({ [SECRET_SIG]: expect.any(String), value: KUBECONFIG });
+    expect(provider.inputs.kubeconfig).toEqual({ [SIG_KEY]: expect.any(String), value: KUBECONFIG });
     const kubernetesResources = run.resources.filter((r) => r.type.startsWith("kubernetes:"));
     expect(kubernetesResources.length).toBeGreaterThan(0);
     for (const r of kubernetesResources) expect(r.provider?.startsWith(`${provider.urn}::`)).toBe(true);

@@ -5,6 +5,7 @@
  * so the declarations are restated here; the values are the package's own, which matters because
  * the server tests `instanceof UnknownValueError` against exactly this class.
  */
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import * as policy from "@pulumi/policy";
 import * as proxy from "@pulumi/policy/proxy";
 
@@ -21,7 +22,7 @@ export const unknownCheckingProxy = runtime.unknownCheckingProxy;
 export const UnknownValueError = runtime.UnknownValueError;
 
 /** The sentinel the engine passes for an unknown string (and, in our fixtures, any unknown). */
-export const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN_STRING = unknownValue;
 
 /** Every sentinel `unknownCheckingProxy` treats as unknown (`@pulumi/policy/proxy`). */
 const SENTINELS: ReadonlySet<unknown> = new Set(
