@@ -11,6 +11,11 @@ import prettier from "eslint-config-prettier";
  */
 const LAYERS = [
   {
+    files: ["contracts/**/*.ts"],
+    forbidden: ["infra", "cli", "testing", "test", "bench", "policy-pack", "examples"],
+    why: "a contract stack reads and re-validates its contract with the components, nothing of the platform program",
+  },
+  {
     files: ["components/**/*.ts"],
     forbidden: ["infra", "cli", "testing", "test", "bench", "policy-pack", "contracts", "examples"],
     why: "components depend on conventions only (and their SDKs): never on the platform program, the CLI, the pack or tests",
@@ -21,31 +26,66 @@ const LAYERS = [
     why: "the policy pack judges any stack, so it depends on conventions only, never on the components it judges",
   },
   {
-    files: ["infra/**/*.ts", "contracts/**/*.ts"],
-    forbidden: ["cli", "testing", "test", "bench", "policy-pack", "examples"],
+    files: ["infra/**/*.ts"],
+    forbidden: ["cli", "testing", "test", "bench", "policy-pack", "examples", "contracts"],
     why: "the platform program runs components; the CLI, the pack and tests sit above it",
   },
   {
     files: ["testing/**/*.ts", "cli/**/*.ts"],
-    forbidden: ["test", "bench"],
+    forbidden: ["test", "bench", "examples"],
     why: "the CLI and test support are imported by benchmarks and tests, never the other way round",
+    dynamicImport: true, // the CLI loads its heavy parts lazily
+  },
+  {
+    files: ["test/**/*.ts"],
+    forbidden: [],
+    why: "",
+    dynamicImport: true,
   },
   {
     files: ["bench/**/*.ts"],
-    forbidden: ["test"],
+    forbidden: ["test", "examples"],
     why: "benchmarks measure the CLI and the program; test suites are not part of them",
+    dynamicImport: true,
   },
 ];
 
-/** `no-restricted-imports` for one layer: any relative path climbing into a forbidden top-level folder. */
-function layerRule({ files, forbidden, why }) {
+/** A relative path that is not written the short way (`./../x`, `a/../b`, `a//b`, `a/./b`) could hide where it leads. */
+const NON_CANONICAL = {
+  regex: "^\\./\\.\\.(/|$)|/\\./|//|(^|/)(?!\\.\\.(/|$))[^/]+/\\.\\.(/|$)",
+  message:
+    "write relative imports the short way (no ./../, a/../b, //, /./): the layer rules read the path as written",
+};
+/** The workspaces by package name: inside the repository every layer imports them by relative path. */
+const WORKSPACE_NAMES = {
+  regex: "^(@aks-hardening/|aks-hardening-policy-pack(/|$))",
+  message:
+    "import the repository's own workspaces by relative path (only a team's project, examples/, uses the package name)",
+};
+/** Dynamic import() is not seen by no-restricted-imports, so the lower layers may not use it. */
+const NO_DYNAMIC_IMPORT = {
+  selector: "ImportExpression",
+  message: "no dynamic import() in this layer: the layer rules cannot see where it leads",
+};
+
+/** The rules of one layer: the canonical-path and workspace-name rules plus its forbidden folders. */
+function layerRule({ files, forbidden, why, dynamicImport = false }) {
   return {
     files,
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: [{ regex: `^(\\.\\./)+(${forbidden.join("|")})(/|$)`, message: why }] },
+        {
+          patterns: [
+            NON_CANONICAL,
+            WORKSPACE_NAMES,
+            ...(forbidden.length > 0
+              ? [{ regex: `^(\\.\\./)+(${forbidden.join("|")})(/|$)`, message: why }]
+              : []),
+          ],
+        },
       ],
+      ...(dynamicImport ? {} : { "no-restricted-syntax": ["error", NO_DYNAMIC_IMPORT] }),
     },
   };
 }
@@ -100,6 +140,7 @@ export default tseslint.config(
         "error",
         {
           patterns: [
+            NON_CANONICAL,
             {
               regex: "^(?!\\./)",
               message: "conventions import nothing but their sibling modules (no packages, no other layer)",
@@ -107,6 +148,25 @@ export default tseslint.config(
           ],
         },
       ],
+      "no-restricted-syntax": ["error", NO_DYNAMIC_IMPORT],
+    },
+  },
+  {
+    // A team's own project: packages only, nothing of the repository by path.
+    files: ["examples/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              regex: "^\\.\\./",
+              message: "a team's project imports the published packages, never the repository by path",
+            },
+          ],
+        },
+      ],
+      "no-restricted-syntax": ["error", NO_DYNAMIC_IMPORT],
     },
   },
   prettier,

@@ -7,7 +7,18 @@ import { execFileSync } from "child_process";
 import * as path from "path";
 
 const ROOT = path.join(__dirname, "../..");
-const FOLDERS = ["conventions", "components", "infra", "policy-pack", "cli", "testing", "bench", "test"];
+const FOLDERS = [
+  "conventions",
+  "components",
+  "infra",
+  "contracts",
+  "policy-pack",
+  "cli",
+  "testing",
+  "bench",
+  "test",
+  "examples",
+];
 
 /** Which top-level folders each layer may import (besides its own files and npm packages). */
 const ALLOWED: Record<string, string[]> = {
@@ -15,9 +26,10 @@ const ALLOWED: Record<string, string[]> = {
   components: ["conventions"],
   "policy-pack": ["conventions"],
   infra: ["conventions", "components"],
-  cli: ["conventions", "components", "infra", "policy-pack", "testing"],
-  testing: ["conventions", "components", "infra", "policy-pack", "cli"],
-  bench: ["conventions", "components", "infra", "policy-pack", "cli", "testing"],
+  contracts: ["conventions", "components"],
+  cli: ["conventions", "components", "infra", "contracts", "policy-pack", "testing"],
+  testing: ["conventions", "components", "infra", "contracts", "policy-pack", "cli"],
+  bench: ["conventions", "components", "infra", "contracts", "policy-pack", "cli", "testing"],
 };
 
 interface Case {
@@ -73,6 +85,53 @@ const results = lint([
   },
 ]);
 
+/** Ways to write a forbidden import that a rule reading the path as written could miss. */
+const BYPASSES: [string, string, string][] = [
+  [
+    "a path that starts with ./",
+    "components/probe/probe.ts",
+    'import { x } from "./../../infra/probe";\nexport const y = x;\n',
+  ],
+  [
+    "a path that climbs back out",
+    "components/probe/probe.ts",
+    'import { x } from "../../components/../infra/probe";\nexport const y = x;\n',
+  ],
+  [
+    "a doubled slash",
+    "components/probe/probe.ts",
+    'import { x } from "..//../infra/probe";\nexport const y = x;\n',
+  ],
+  [
+    "./../ out of the conventions",
+    "conventions/probe.ts",
+    'import { x } from "./../infra/probe";\nexport const y = x;\n',
+  ],
+  [
+    "a workspace by package name",
+    "policy-pack/probe/probe.ts",
+    'import { x } from "@aks-hardening/components";\nexport const y = x;\n',
+  ],
+  [
+    "the conventions by package name",
+    "components/probe/probe.ts",
+    'import { x } from "@aks-hardening/conventions";\nexport const y = x;\n',
+  ],
+  ["a re-export", "components/probe/probe.ts", 'export { x } from "../../infra/probe";\n'],
+  [
+    "import = require()",
+    "components/probe/probe.ts",
+    'import x = require("../../infra/probe");\nexport const y = x;\n',
+  ],
+  ["a dynamic import()", "components/probe/probe.ts", 'export const y = import("../../infra/probe");\n'],
+  [
+    "a team project reaching into the repository",
+    "examples/team-app/probe.ts",
+    'import { x } from "../../components/team";\nexport const y = x;\n',
+  ],
+];
+const bypassResults = lint(BYPASSES.map(([, filePath, text]) => ({ filePath, text, layer: "", target: "" })));
+
 describe("the layers' import arrows", () => {
   it.each(cases.map((c, i) => [c.layer, c.target, i] as const))("%s importing %s", (layer, target, i) => {
     const refused = results[i].some((m) => m.ruleId === "no-restricted-imports");
@@ -84,6 +143,24 @@ describe("the layers' import arrows", () => {
     expect(fsImport.map((m) => m.ruleId)).toEqual(["no-restricted-imports"]);
     expect(packageImport.map((m) => m.ruleId)).toEqual(["no-restricted-imports"]);
     expect(sibling).toEqual([]);
+  });
+
+  it.each(BYPASSES.map(([name], i) => [name, i] as const))("refuses %s", (_name, i) => {
+    expect(bypassResults[i].map((m) => m.ruleId)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^no-restricted-(imports|syntax)$/)]),
+    );
+  });
+
+  it("lets a team project import the package by name", () => {
+    const [result] = lint([
+      {
+        filePath: "examples/team-app/probe.ts",
+        text: 'import { TeamWorkload } from "@aks-hardening/components/team";\nexport const y = TeamWorkload;\n',
+        layer: "",
+        target: "",
+      },
+    ]);
+    expect(result).toEqual([]);
   });
 
   it("names the reason in the message", () => {
