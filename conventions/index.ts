@@ -7,4 +7,5 @@ export * from "./kubernetes";
 export * from "./modes";
 export * from "./pod-identity-release";
 export * from "./pod-security";
+export * from "./problems";
 export * from "./roles";

@@ -4,21 +4,10 @@
  * resource is registered. Same shape as the platform's `ConfigValidationError` problems.
  */
 import { RunError } from "@pulumi/pulumi/errors";
+import { formatProblem, type Problem } from "../../conventions/problems";
 
-/** One problem found in a contract or in a component's args. */
-export interface TeamInputProblem {
-  /** Path of the offending key, e.g. `teamContracts.team-a.identities[0].mode`. */
-  key: string;
-  /** The value found there (`undefined` when missing). */
-  value: unknown;
-  message: string;
-}
-
-function show(value: unknown): string {
-  if (value === undefined) return "(missing)";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
+/** One problem found in a contract or in a component's args (the blueprint's one problem shape). */
+export type TeamInputProblem = Problem;
 
 /**
  * Thrown with every problem found at once; `message` is one line per problem. A `RunError`, so the
@@ -30,11 +19,7 @@ export class TeamInputError extends RunError {
     readonly subject: string,
     readonly problems: TeamInputProblem[],
   ) {
-    super(
-      [`invalid ${subject}:`, ...problems.map((p) => `  ${p.key}: ${p.message} (got ${show(p.value)})`)].join(
-        "\n",
-      ),
-    );
+    super([`invalid ${subject}:`, ...problems.map((p) => `  ${formatProblem(p)}`)].join("\n"));
     this.name = "TeamInputError";
   }
 }

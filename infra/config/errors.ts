@@ -5,34 +5,11 @@
  * instead of one `pulumi preview` per typo.
  */
 import { RunError } from "@pulumi/pulumi/errors";
+import { describeValue, formatProblem, type Problem } from "../../conventions/problems";
 
-/** One problem found in the stack configuration. */
-export interface ConfigProblem {
-  /** Key path without the project prefix, e.g. `teams[1].namespaces[0]` or `cluster.tier`. */
-  key: string;
-  /** The offending value as it was given (`undefined` for a missing key). */
-  value: unknown;
-  /** What is wrong and what is expected. */
-  message: string;
-}
-
-/** Renders a value for an error line: short, single-line, and never a multi-kilobyte blob. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return "(missing)";
-  let text: string;
-  try {
-    // JSON keeps strings quoted, so `""` and `" "` are visible; functions/symbols give undefined.
-    text = JSON.stringify(value) ?? typeof value;
-  } catch {
-    text = typeof value; // circular structures: the type is all we can say
-  }
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
-}
-
-/** Formats one problem as the line shown to the user. */
-export function formatProblem(problem: ConfigProblem): string {
-  return `${problem.key}: ${problem.message} (got ${describeValue(problem.value)})`;
-}
+/** One problem found in the stack configuration (the blueprint's one problem shape). */
+export type ConfigProblem = Problem;
+export { describeValue, formatProblem };
 
 /**
  * Thrown by `validateConfig` with every problem found; nothing has been registered yet.
