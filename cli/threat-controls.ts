@@ -5,7 +5,14 @@
  * taken from config or names alone, so an audit of any stack (not only ours) gets an honest answer.
  */
 import { BUILT_IN_ROLES } from "../conventions/roles";
-import { AAD_POD_IDENTITY_GROUP, TEAM_LABEL } from "../conventions/kubernetes";
+import {
+  AAD_POD_IDENTITY_GROUP,
+  DEFAULT_IDENTITY_NAMESPACE,
+  MIC_NAME,
+  NMI_NAME,
+  PSA_LABEL_PREFIX,
+  TEAM_LABEL,
+} from "../conventions/kubernetes";
 import type { PolicyViolation } from "../policy-pack/evaluate";
 import type { PlannedResource } from "./resources";
 import { parseUrn } from "./resources";
@@ -216,9 +223,9 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
   const objs = k8sObjects(resources);
   const found = new Map<string, ControlFinding>();
   const add = (f: ControlFinding) => found.set(f.id, f);
-  const nmi = objs.find((o) => o.kind === "DaemonSet" && o.name === "nmi");
-  const mic = objs.find((o) => o.kind === "Deployment" && o.name === "mic");
-  const identityNs = nmi?.namespace ?? mic?.namespace ?? "aad-pod-identity";
+  const nmi = objs.find((o) => o.kind === "DaemonSet" && o.name === NMI_NAME);
+  const mic = objs.find((o) => o.kind === "Deployment" && o.name === MIC_NAME);
+  const identityNs = nmi?.namespace ?? mic?.namespace ?? DEFAULT_IDENTITY_NAMESPACE;
   const noPodIdentity = "aad-pod-identity is not installed by this stack (no NMI DaemonSet)";
   const admission = enforcedAdmissionPolicies(objs);
 
@@ -459,7 +466,7 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
   {
     const title = "Pod Security `restricted` enforced on every namespace but the identity namespace";
     const namespaces = objs.filter((o) => o.kind === "Namespace" || o.kind === "NamespacePatch");
-    const enforce = (o: K8s) => str(o.labels["pod-security.kubernetes.io/enforce"]);
+    const enforce = (o: K8s) => str(o.labels[`${PSA_LABEL_PREFIX}enforce`]);
     const withLevel = (o: K8s) => `${o.label} (${enforce(o) ?? "no enforce label"})`;
     const offenders = namespaces.filter((o) =>
       o.name === identityNs

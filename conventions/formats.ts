@@ -1,5 +1,6 @@
 /**
- * Pure format checks used by config validation: Kubernetes names, Entra/Azure IDs, CIDRs, versions.
+ * Pure format checks shared by config validation, the components and the policy pack: Kubernetes
+ * names, Entra/Azure IDs, AKS pool names, CIDRs, versions.
  *
  * Each returns `undefined` when the value is fine, or a short reason that validation turns into a
  * problem naming the key and the value. Kept free of config knowledge so they are tested directly.

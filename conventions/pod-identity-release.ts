@@ -26,3 +26,19 @@ export function isSupportedPodIdentityVersion(tag: string, minimum = MINIMUM_POD
   if (!floor) throw new Error(`minimum pod-identity version ${minimum} is not vX.Y.Z`);
   return parts !== undefined && compareVersions(parts, floor) >= 0;
 }
+
+/**
+ * Why `tag` is not a release the blueprint deploys, if it is not: the one rule that config
+ * validation and the Kubernetes component both apply.
+ */
+export function podIdentityVersionProblem(tag: unknown): string | undefined {
+  const parts = typeof tag === "string" ? podIdentityVersionParts(tag) : undefined;
+  if (!parts) return `must be an image tag vX.Y.Z such as ${MAXIMUM_POD_IDENTITY_VERSION}`;
+  if (!isSupportedPodIdentityVersion(tag as string)) {
+    return `must be ${MINIMUM_POD_IDENTITY_VERSION} or newer: ${MINIMUM_POD_IDENTITY_VERSION_REASON}`;
+  }
+  if (compareVersions(parts, podIdentityVersionParts(MAXIMUM_POD_IDENTITY_VERSION)!) > 0) {
+    return `does not exist: aad-pod-identity is archived, ${MAXIMUM_POD_IDENTITY_VERSION} is its last release`;
+  }
+  return undefined;
+}

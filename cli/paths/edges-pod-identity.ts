@@ -37,7 +37,7 @@ import type { Identity } from "./identities";
 import type { NewEdge } from "./model";
 import type { Grant } from "./rbac";
 
-const BEHAVIOR_ANNOTATION = "aadpodidentity.k8s.io/Behavior";
+const BEHAVIOR_ANNOTATION = `${AAD_POD_IDENTITY_GROUP}/Behavior`;
 
 interface BindingTarget {
   binding: KubeObject;

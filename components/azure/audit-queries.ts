@@ -8,6 +8,7 @@
  * alert fires on the first occurrence; denied attempts (403) are kept on purpose: a refused attempt is
  * exactly the signal of an account probing for the attacks S1-S6.
  */
+import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
 
 /** The resource-specific table `kube-audit-admin` writes to. */
 export const AUDIT_TABLE = "AKSAuditAdmin";
@@ -62,9 +63,9 @@ export function rbacChangeQuery(): string {
 export function identityObjectChangeQuery(identityNamespace: string): string {
   return [
     AUDIT_TABLE,
-    `| where tostring(ObjectRef.apiGroup) == "aadpodidentity.k8s.io"`,
+    `| where tostring(ObjectRef.apiGroup) == "${AAD_POD_IDENTITY_GROUP}"`,
     `    or (tostring(ObjectRef.resource) == "customresourcedefinitions"`,
-    `        and tostring(ObjectRef.name) endswith ".aadpodidentity.k8s.io")`,
+    `        and tostring(ObjectRef.name) endswith ".${AAD_POD_IDENTITY_GROUP}")`,
     `| where Verb in ${kqlList(MUTATING_VERBS)}`,
     `| where not(tostring(User.username) startswith ${kqlString(`system:serviceaccount:${identityNamespace}:`)})`,
     PROJECTION,

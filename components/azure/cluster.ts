@@ -23,7 +23,7 @@ import {
   subscriptionIdOf,
 } from "./naming";
 import { grantRole } from "./role-grant";
-import { teamPoolLabels, teamPoolTaintString } from "../../conventions/kubernetes";
+import { PLATFORM_POOL_TAINT_KEYS, teamPoolLabels, teamPoolTaintString } from "../../conventions/kubernetes";
 
 /** AKS control-plane pricing tier (`Free` has no uptime SLA). */
 export type ClusterTier = "Free" | "Standard" | "Premium";
@@ -55,7 +55,7 @@ export interface NodePoolConfig {
 export type NetworkPolicyEngine = "azure" | "calico" | "cilium";
 
 /** Taint that keeps team workloads off the system pool: only critical add-ons tolerate it. */
-export const SYSTEM_POOL_TAINT = "CriticalAddonsOnly=true:NoSchedule";
+export const SYSTEM_POOL_TAINT = `${PLATFORM_POOL_TAINT_KEYS[0]}=true:NoSchedule`;
 
 /**
  * Control-plane log categories sent to Log Analytics. `kube-audit-admin` is every mutating API call

@@ -6,14 +6,18 @@
  * silently reopens the cross-team identity paths (S1-S3) instead of failing.
  */
 import { RunError } from "@pulumi/pulumi/errors";
+import { formatProblem, type Problem } from "../../conventions/problems";
 import type { KubernetesHardeningArgs, TeamNamespaceLimits } from "./hardening-args";
-import { isDns1123Label, isDns1123Subdomain, isGuid, isResourceGroupId } from "../../conventions/formats";
-import { podIdentitySelector } from "../../conventions/kubernetes";
 import {
-  MINIMUM_POD_IDENTITY_VERSION,
-  MINIMUM_POD_IDENTITY_VERSION_REASON,
-  isSupportedPodIdentityVersion,
-} from "../../conventions/pod-identity-release";
+  isAksPoolName,
+  isDns1123Label,
+  isDns1123Subdomain,
+  isGuid,
+  isResourceGroupId,
+  reservedNamespaceProblem,
+} from "../../conventions/formats";
+import { podIdentitySelector } from "../../conventions/kubernetes";
+import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 
 /** PSA version pinned when none is given. */
 export const DEFAULT_POD_SECURITY_VERSION = "v1.33";
@@ -43,13 +47,8 @@ export const DEFAULT_TEAM_NAMESPACE_LIMITS: Required<TeamNamespaceLimits> = {
   defaultLimit: { cpu: "500m", memory: "512Mi" },
 };
 
-/** One problem in the component's arguments. */
-export interface HardeningArgsProblem {
-  /** Path of the bad argument, e.g. `teams[1].namespaces[0]`. */
-  key: string;
-  value: unknown;
-  message: string;
-}
+/** One problem found in the arguments (the blueprint's one problem shape). */
+export type HardeningArgsProblem = Problem;
 
 /**
  * Thrown with every problem found in the arguments; nothing has been registered yet. A `RunError`,
@@ -58,11 +57,7 @@ export interface HardeningArgsProblem {
 export class HardeningArgsError extends RunError {
   readonly problems: readonly HardeningArgsProblem[];
   constructor(problems: HardeningArgsProblem[]) {
-    super(
-      `invalid KubernetesHardening arguments:\n${problems
-        .map((p) => `${p.key}: ${p.message} (got ${JSON.stringify(p.value) ?? String(p.value)})`)
-        .join("\n")}`,
-    );
+    super(`invalid KubernetesHardening arguments:\n${problems.map(formatProblem).join("\n")}`);
     this.name = "HardeningArgsError";
     this.problems = problems;
   }
@@ -77,11 +72,6 @@ export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
 }
 
 const PSA_VERSION = /^v1\.\d+$/;
-
-/** Namespaces that must never host the identity install or a team. */
-function isReservedNamespace(ns: string): boolean {
-  return ns === "default" || ns.startsWith("kube-");
-}
 
 /** Validates `args` and applies defaults; throws `HardeningArgsError` listing every problem. */
 export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHardeningArgs {
@@ -104,23 +94,16 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
 
   const pi = args.podIdentity ?? ({} as KubernetesHardeningArgs["podIdentity"]);
   const identityNs = pi.namespace;
-  if (!isDns1123Label(identityNs) || isReservedNamespace(identityNs)) {
-    problem(
-      "podIdentity.namespace",
-      identityNs,
-      "must be a DNS-1123 label other than `default` and `kube-*`",
-    );
+  if (!isDns1123Label(identityNs)) {
+    problem("podIdentity.namespace", identityNs, "must be a DNS-1123 label");
+  } else if (reservedNamespaceProblem(identityNs, "") !== undefined) {
+    problem("podIdentity.namespace", identityNs, reservedNamespaceProblem(identityNs, "")!);
   }
   if (pi.mode !== "standard" && pi.mode !== "managed") {
     problem("podIdentity.mode", pi.mode, "must be `standard` or `managed`");
   }
-  if (typeof pi.version !== "string" || !isSupportedPodIdentityVersion(pi.version)) {
-    problem(
-      "podIdentity.version",
-      pi.version,
-      `must be a tag \`vX.Y.Z\`, ${MINIMUM_POD_IDENTITY_VERSION} or newer: ${MINIMUM_POD_IDENTITY_VERSION_REASON}`,
-    );
-  }
+  const versionProblem = podIdentityVersionProblem(pi.version);
+  if (versionProblem) problem("podIdentity.version", pi.version, versionProblem);
   if (pi.mode === "standard") {
     if (!args.kubeletIdentity) {
       problem("kubeletIdentity", args.kubeletIdentity, "standard mode needs the kubelet identity for MIC");
@@ -162,12 +145,12 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
       problem(
         `${at}.resourceGroupId`,
         team.resourceGroupId,
-        "must be `/subscriptions/<sub>/resourceGroups/<rg>`",
+        "must be `/subscriptions/<subscription GUID>/resourceGroups/<rg>`",
       );
     }
     if (team.nodePool !== undefined) {
       // One pool, one team: a shared pool would put both teams' identities on the same nodes.
-      if (typeof team.nodePool !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(team.nodePool)) {
+      if (typeof team.nodePool !== "string" || !isAksPoolName(team.nodePool)) {
         problem(
           `${at}.nodePool`,
           team.nodePool,
@@ -183,8 +166,10 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");
     namespaces.forEach((ns, n) => {
       const key = `${at}.namespaces[${n}]`;
-      if (!isDns1123Label(ns) || isReservedNamespace(ns)) {
-        problem(key, ns, "must be a DNS-1123 label other than `default` and `kube-*`");
+      if (!isDns1123Label(ns)) {
+        problem(key, ns, "must be a DNS-1123 label");
+      } else if (reservedNamespaceProblem(ns, identityNs) !== undefined) {
+        problem(key, ns, reservedNamespaceProblem(ns, identityNs)!);
       } else if (ns === identityNs) {
         problem(key, ns, "is the identity namespace (podIdentity.namespace)");
       } else if (namespaceOwner.has(ns)) {

@@ -150,7 +150,7 @@ export function validateTeamContract(
     `${root}.resourceGroupId`,
     c.resourceGroupId,
     isResourceGroupId,
-    "/subscriptions/<sub>/resourceGroups/<rg>",
+    "/subscriptions/<subscription GUID>/resourceGroups/<rg>",
   );
   if (!Array.isArray(c.identities)) problems.add(`${root}.identities`, c.identities, "must be a list");
   else

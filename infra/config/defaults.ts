@@ -35,8 +35,6 @@ export const MIN_KUBERNETES_VERSION = [1, 30] as const;
 export const MAX_SELECTOR_LENGTH = 63;
 /** The cluster name prefixes every Azure resource name; Azure limits start at 24 characters. */
 export const MAX_CLUSTER_NAME_LENGTH = 24;
-/** AKS: Linux node pool names are lowercase alphanumeric, at most 12 characters. */
-
 export const DEFAULT_PRODUCTION = false;
 export const DEFAULT_CLUSTER_MODE = "create";
 export const DEFAULT_TIER: ClusterTier = "Standard";

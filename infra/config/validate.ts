@@ -50,13 +50,7 @@ import {
 } from "../../conventions/formats";
 import { USER_ASSIGNED_IDENTITY_PATH } from "../../conventions/kubernetes";
 import { IDENTITY_MODES, POD_IDENTITY_MODES } from "../../conventions/modes";
-import {
-  MAXIMUM_POD_IDENTITY_VERSION,
-  MINIMUM_POD_IDENTITY_VERSION,
-  MINIMUM_POD_IDENTITY_VERSION_REASON,
-  isSupportedPodIdentityVersion,
-  podIdentityVersionParts,
-} from "../../conventions/pod-identity-release";
+import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
 import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
 import { BUILT_IN_ROLES, FORBIDDEN_WORKLOAD_ROLES, isBuiltInRole } from "../../conventions/roles";
@@ -319,26 +313,8 @@ function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean)
     DEFAULT_POD_IDENTITY.isolateNodes,
   );
   const version = r.string(raw.version, "podIdentity.version") ?? DEFAULT_POD_IDENTITY.version;
-  const parsed = podIdentityVersionParts(version);
-  if (!parsed) {
-    r.report(
-      "podIdentity.version",
-      version,
-      `must be an image tag vX.Y.Z such as ${MAXIMUM_POD_IDENTITY_VERSION}`,
-    );
-  } else if (!isSupportedPodIdentityVersion(version)) {
-    r.report(
-      "podIdentity.version",
-      version,
-      `must be ${MINIMUM_POD_IDENTITY_VERSION} or newer: ${MINIMUM_POD_IDENTITY_VERSION_REASON}`,
-    );
-  } else if (compareVersions(parsed, podIdentityVersionParts(MAXIMUM_POD_IDENTITY_VERSION)!) > 0) {
-    r.report(
-      "podIdentity.version",
-      version,
-      `does not exist: aad-pod-identity is archived, ${MAXIMUM_POD_IDENTITY_VERSION} is its last release`,
-    );
-  }
+  const versionProblem = podIdentityVersionProblem(version);
+  if (versionProblem) r.report("podIdentity.version", version, versionProblem);
   return { namespace, mode, version, isolateNodes };
 }
 

@@ -58,6 +58,16 @@ describe("resolveHardeningArgs", () => {
     ]);
   });
 
+  it("refuses what config validation refuses: add-on namespaces and pod-identity releases that do not exist", () => {
+    // One rule each in conventions/: the component used to accept both (issue 11 review).
+    expect(
+      problemsOf((a) => (a.teams[0] = { ...a.teams[0], namespaces: ["calico-system"], identities: [] })),
+    ).toEqual([{ key: "teams[0].namespaces[0]", value: "calico-system" }]);
+    expect(problemsOf((a) => (a.podIdentity = { ...a.podIdentity, version: "v1.8.99" }))).toEqual([
+      { key: "podIdentity.version", value: "v1.8.99" },
+    ]);
+  });
+
   it("treats a team without an identities list as having none", () => {
     const args = valid();
     args.teams[2] = { ...args.teams[2], identities: undefined as never };

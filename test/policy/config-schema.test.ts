@@ -46,6 +46,19 @@ describe("schemaProblems", () => {
     );
   });
 
+  it("gives a value of the wrong type one message, and spells keys as written", () => {
+    const typed = {
+      type: "object" as const,
+      properties: { level: { type: "string" as const, enum: ["low"] } },
+    };
+    expect(schemaProblems(typed, { level: 5 }, "p")).toEqual(["p.level: must be of type string (got 5)"]);
+    const byName = { type: "object" as const, additionalProperties: { type: "string" as const } };
+    expect(schemaProblems(byName, { "123": 1, "a/b": 2 }, "p").sort()).toEqual([
+      "p.123: must be of type string (got 1)",
+      "p.a/b: must be of type string (got 2)",
+    ]);
+  });
+
   it("judges a policy's settings against its properties only", () => {
     const policySchema = { properties: { on: { type: "boolean" as const } } };
     expect(settingsProblems(policySchema, { on: "yes" }, "k8s-x")).toEqual([

@@ -2,6 +2,7 @@
  * The blueprint's admission policies are part of the stack wherever our team namespaces are: they
  * are the layer that still holds when someone bypasses Pulumi and uses kubectl (S1-S3, S6).
  */
+import { ADMISSION_POLICY_PREFIX } from "../../../conventions/kubernetes";
 import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
@@ -16,7 +17,7 @@ const admissionConfig: PolicyConfigSchema = {
   properties: {
     policyPrefix: {
       type: "string",
-      default: "aks-hardening-",
+      default: ADMISSION_POLICY_PREFIX,
       description: "Name prefix of the blueprint's ValidatingAdmissionPolicies.",
     },
     requiredPolicies: {

@@ -11,21 +11,31 @@ const ajv = new Ajv({ allErrors: true, strict: false });
 /** Compiled validators by schema object (each policy's schema is built once). */
 const validators = new WeakMap<object, ValidateFunction>();
 
-/** The value at an ajv `instancePath` (`/a/0/b`) of `root`. */
-function valueAt(root: unknown, instancePath: string): unknown {
+/** The segments of an ajv `instancePath` (a JSON pointer: `/a/0/b`), unescaped. */
+function segmentsOf(instancePath: string): string[] {
   return instancePath
     .split("/")
     .slice(1)
-    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"))
-    .reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], root);
+    .map((segment) => segment.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
-/** `key.a[0].b` for the ajv path `/a/0/b` under `root`. */
-function pathOf(root: string, instancePath: string): string {
-  return instancePath
-    .split("/")
-    .slice(1)
-    .reduce((at, segment) => (/^\d+$/.test(segment) ? `${at}[${segment}]` : `${at}.${segment}`), root);
+/** The value at an ajv `instancePath` of `root`. */
+function valueAt(root: unknown, instancePath: string): unknown {
+  return segmentsOf(instancePath).reduce<unknown>(
+    (value, key) => (value as Record<string, unknown> | undefined)?.[key],
+    root,
+  );
+}
+
+/** `key.a[0].b` for the ajv path `/a/0/b` of `value` under `root` (brackets for array indexes only). */
+function pathOf(root: string, value: unknown, instancePath: string): string {
+  let at = root;
+  let current = value;
+  for (const segment of segmentsOf(instancePath)) {
+    at = Array.isArray(current) ? `${at}[${segment}]` : `${at}.${segment}`;
+    current = (current as Record<string, unknown> | undefined)?.[segment];
+  }
+  return at;
 }
 
 /** One ajv error as `path: message (got value)`, worded like the rest of the blueprint's messages. */
@@ -63,12 +73,15 @@ export function schemaProblems(schema: PolicyConfigJSONSchema, value: unknown, p
   let validate = validators.get(schema);
   if (!validate) validators.set(schema, (validate = ajv.compile(schema as object)));
   if (validate(value)) return [];
-  return (
-    (validate.errors ?? [])
-      // A type error already says the value is wrong; ajv adds an `if`/`anyOf` echo for unions only.
-      .filter((error) => error.keyword !== "anyOf")
-      .map((error) => describe(error, valueAt(value, error.instancePath), pathOf(path, error.instancePath)))
-  );
+  const errors = validate.errors ?? [];
+  // A value of the wrong type gets that one message: its enum, pattern or bounds say nothing more.
+  const wrongType = new Set(errors.filter((e) => e.keyword === "type").map((e) => e.instancePath));
+  return errors
+    .filter((error) => error.keyword !== "anyOf")
+    .filter((error) => error.keyword === "type" || !wrongType.has(error.instancePath))
+    .map((error) =>
+      describe(error, valueAt(value, error.instancePath), pathOf(path, value, error.instancePath)),
+    );
 }
 
 /** The whole-settings schema of each policy: its properties, nothing else (`enforcementLevel` aside). */
