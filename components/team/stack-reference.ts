@@ -77,6 +77,16 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
     );
   }
   requireString(problems, `${key}.clientId`, identity.clientId, isGuid, "a GUID");
+  // Workload identity federates exactly this ServiceAccount; pod identity names it when it has one.
+  if (mode === "workload-identity" || identity.serviceAccount !== undefined) {
+    requireString(
+      problems,
+      `${key}.serviceAccount`,
+      identity.serviceAccount,
+      isDns1123Subdomain,
+      "a DNS-1123 subdomain",
+    );
+  }
   if (mode === "pod-identity") {
     const expected = podIdentitySelector(String(namespace), String(name));
     if (identity.podIdentitySelector !== expected) {
@@ -86,23 +96,7 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
         `must be "${expected}" (<namespace>.<identity>)`,
       );
     }
-    if (identity.serviceAccount !== undefined)
-      requireString(
-        problems,
-        `${key}.serviceAccount`,
-        identity.serviceAccount,
-        isDns1123Subdomain,
-        "a DNS-1123 subdomain",
-      );
-  } else if (mode === "workload-identity") {
-    requireString(
-      problems,
-      `${key}.serviceAccount`,
-      identity.serviceAccount,
-      isDns1123Subdomain,
-      "a DNS-1123 subdomain",
-    );
-  } else {
+  } else if (mode !== "workload-identity") {
     problems.add(`${key}.mode`, mode, `must be one of ${IDENTITY_MODES.join(", ")}`);
   }
 }
