@@ -16,6 +16,7 @@
  * wrong-typed field counts as absent unless the standard refuses it. A caller whose values may throw
  * on access (the policy pack's unknown-checking proxy) runs each check on its own (`checksFor`).
  */
+import { PSA_LABEL_PREFIX } from "./kubernetes";
 
 export type Level = "privileged" | "baseline" | "restricted";
 export const LEVELS: readonly Level[] = ["privileged", "baseline", "restricted"];
@@ -677,15 +678,19 @@ export function checkPod(levelVersion: LevelVersion, pod: PodInput): PodSecurity
   return checksFor(levelVersion.level, levelVersion.version).flatMap((check) => check.run(pod));
 }
 
+/** A Pod Security version as the `enforce-version` label spells it: `latest` or `v1.N`. */
+export const POD_SECURITY_VERSION_PATTERN = "^(latest|v1\\.(0|[1-9][0-9]*))$";
+const POD_SECURITY_VERSION = new RegExp(POD_SECURITY_VERSION_PATTERN);
+
 /** `v1.N` or `latest` (the `enforce-version` label); anything else is `undefined`. */
 export function parsePodSecurityVersion(value: unknown): Version | undefined {
-  if (value === "latest") return "latest";
-  const match = typeof value === "string" ? /^v1\.(0|[1-9][0-9]*)$/.exec(value) : null;
-  return match ? Number(match[1]) : undefined;
+  const match = typeof value === "string" ? POD_SECURITY_VERSION.exec(value) : null;
+  if (!match) return undefined;
+  return match[1] === "latest" ? "latest" : Number(match[2]);
 }
 
-export const ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
-export const ENFORCE_VERSION_LABEL = "pod-security.kubernetes.io/enforce-version";
+export const ENFORCE_LABEL = `${PSA_LABEL_PREFIX}enforce`;
+export const ENFORCE_VERSION_LABEL = `${PSA_LABEL_PREFIX}enforce-version`;
 
 /**
  * What a namespace with these labels enforces, as PSA reads them: a missing label takes the

@@ -7,6 +7,7 @@
  */
 import { RunError } from "@pulumi/pulumi/errors";
 import { formatProblem, type Problem } from "../../conventions/problems";
+import { parsePodSecurityVersion } from "../../conventions/pod-security";
 import type { KubernetesHardeningArgs, TeamNamespaceLimits } from "./hardening-args";
 import {
   isAksPoolName,
@@ -71,8 +72,6 @@ export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
   teamNamespaceLimits: Required<TeamNamespaceLimits>;
 }
 
-const PSA_VERSION = /^v1\.\d+$/;
-
 /** Validates `args` and applies defaults; throws `HardeningArgsError` listing every problem. */
 export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHardeningArgs {
   const problems: HardeningArgsProblem[] = [];
@@ -113,7 +112,8 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   }
 
   const podSecurityVersion = args.podSecurityVersion ?? DEFAULT_POD_SECURITY_VERSION;
-  if (!PSA_VERSION.test(podSecurityVersion)) {
+  const pinned = parsePodSecurityVersion(podSecurityVersion);
+  if (pinned === undefined || pinned === "latest") {
     problem("podSecurityVersion", podSecurityVersion, "must be a pinned `v1.N` (not `latest`)");
   }
 

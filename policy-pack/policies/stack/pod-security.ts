@@ -16,6 +16,7 @@ import {
   LevelVersion,
   OLDEST_SUPPORTED_VERSION,
   parsePodSecurityVersion,
+  POD_SECURITY_VERSION_PATTERN,
   PodSecurityCheck,
 } from "../../../conventions/pod-security";
 import { isPatchDelivered } from "../lib/by-object";
@@ -54,7 +55,7 @@ const workloadConfig: PolicyConfigSchema = {
     },
     defaultVersion: {
       type: "string",
-      pattern: "^(latest|v1\\.(0|[1-9][0-9]*))$",
+      pattern: POD_SECURITY_VERSION_PATTERN,
       default: "latest",
       description: "The version (`latest` or `v1.N`) used with defaultLevel.",
     },
