@@ -40,7 +40,6 @@ export interface ScenarioVerdict {
   violations: PolicyViolation[];
 }
 
-const IDENTITY_GROUP = AAD_POD_IDENTITY_GROUP;
 const MANAGED_IDENTITY_OPERATOR = BUILT_IN_ROLES["Managed Identity Operator"];
 const WRITE_VERBS = new Set(["create", "update", "patch", "delete", "deletecollection", "*"]);
 
@@ -373,14 +372,14 @@ export function findControls(resources: PlannedResource[]): Map<string, ControlF
       teamBindings.filter((b) =>
         (rulesOf(b) ?? []).some(
           (r) =>
-            arr(r.apiGroups).some((g) => g === IDENTITY_GROUP || g === "*") &&
+            arr(r.apiGroups).some((g) => g === AAD_POD_IDENTITY_GROUP || g === "*") &&
             arr(r.verbs).some((v) => WRITE_VERBS.has(String(v))),
         ),
       ),
       byLabel,
       {
-        present: `${teamBindings.length} team binding(s) checked, none grants write on ${IDENTITY_GROUP}`,
-        missing: `a team binding grants write on ${IDENTITY_GROUP}`,
+        present: `${teamBindings.length} team binding(s) checked, none grants write on ${AAD_POD_IDENTITY_GROUP}`,
+        missing: `a team binding grants write on ${AAD_POD_IDENTITY_GROUP}`,
       },
     ),
   );

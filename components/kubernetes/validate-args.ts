@@ -95,8 +95,9 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   const identityNs = pi.namespace;
   if (!isDns1123Label(identityNs)) {
     problem("podIdentity.namespace", identityNs, "must be a DNS-1123 label");
-  } else if (reservedNamespaceProblem(identityNs, "") !== undefined) {
-    problem("podIdentity.namespace", identityNs, reservedNamespaceProblem(identityNs, "")!);
+  } else {
+    const reserved = reservedNamespaceProblem(identityNs, "");
+    if (reserved) problem("podIdentity.namespace", identityNs, reserved);
   }
   if (pi.mode !== "standard" && pi.mode !== "managed") {
     problem("podIdentity.mode", pi.mode, "must be `standard` or `managed`");
@@ -166,12 +167,12 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");
     namespaces.forEach((ns, n) => {
       const key = `${at}.namespaces[${n}]`;
+      // Reserved namespaces, the identity namespace included (one rule with config validation).
+      const reserved = isDns1123Label(ns) ? reservedNamespaceProblem(ns, identityNs) : undefined;
       if (!isDns1123Label(ns)) {
         problem(key, ns, "must be a DNS-1123 label");
-      } else if (reservedNamespaceProblem(ns, identityNs) !== undefined) {
-        problem(key, ns, reservedNamespaceProblem(ns, identityNs)!);
-      } else if (ns === identityNs) {
-        problem(key, ns, "is the identity namespace (podIdentity.namespace)");
+      } else if (reserved) {
+        problem(key, ns, reserved);
       } else if (namespaceOwner.has(ns)) {
         problem(key, ns, `already owned by team ${namespaceOwner.get(ns)}`);
       } else if ((args.privilegedNamespaces ?? []).includes(ns)) {

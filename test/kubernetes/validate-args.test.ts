@@ -63,6 +63,11 @@ describe("resolveHardeningArgs", () => {
     expect(
       problemsOf((a) => (a.teams[0] = { ...a.teams[0], namespaces: ["calico-system"], identities: [] })),
     ).toEqual([{ key: "teams[0].namespaces[0]", value: "calico-system" }]);
+    expect(
+      problemsOf(
+        (a) => (a.teams[0] = { ...a.teams[0], namespaces: [a.podIdentity.namespace], identities: [] }),
+      ),
+    ).toEqual([{ key: "teams[0].namespaces[0]", value: valid().podIdentity.namespace }]);
     expect(problemsOf((a) => (a.podIdentity = { ...a.podIdentity, version: "v1.8.99" }))).toEqual([
       { key: "podIdentity.version", value: "v1.8.99" },
     ]);
