@@ -11,7 +11,7 @@ import { inventory } from "./inventory";
 import { deploymentDiagram } from "./mermaid";
 import type { PlannedResource, ResourceSource } from "./resources";
 import { toEvaluated } from "./resources";
-import { assessScenarios } from "./threat-controls";
+import { assessScenarios } from "./threat-assessment";
 import { threatReport } from "./threat-report";
 
 export const FORMATS = ["table", "json", "sarif"] as const;
@@ -39,7 +39,7 @@ export interface JudgeOptions {
 /** Prints what was judged and how; returns 0 or 1. */
 export async function judge(resources: PlannedResource[], options: JudgeOptions): Promise<number> {
   // The pack (and the SDK under it) loads only once the input has been read and found valid.
-  const { evaluatePolicies } = await import("../policy-pack/evaluate");
+  const { evaluatePolicies, resolvePolicyConfig } = await import("../policy-pack/evaluate");
   const { policies } = await import("../policy-pack/policies");
   const { readPolicyConfig } = await import("./policy-config");
   const config = options.policyConfigFile ? readPolicyConfig(options.policyConfigFile, policies) : undefined;
@@ -74,7 +74,8 @@ export async function judge(resources: PlannedResource[], options: JudgeOptions)
   }
 
   if (options.reportFile) {
-    const report = threatReport(assessScenarios(resources, violations), {
+    const enabled = new Set(resolvePolicyConfig(policies, config).map((r) => r.policy.name));
+    const report = threatReport(assessScenarios(resources, violations, enabled), {
       subject: options.subject,
       resourceCount: resources.length,
       notes: options.notes,

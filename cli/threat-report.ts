@@ -1,5 +1,5 @@
 /** The threat report (`--report file.md`): per scenario, the controls found and a verdict, plus a diagram. */
-import type { ScenarioVerdict } from "./threat-controls";
+import type { ScenarioVerdict } from "./threat-assessment";
 
 /** Carriers listed per control before "and N more", so a 200-team stack stays readable. */
 const CARRIERS_SHOWN = 6;
@@ -13,8 +13,11 @@ function carriers(list: string[]): string {
 const STATE_MARK = {
   present: "✅ present",
   missing: "❌ missing",
+  unchecked: "⚠️ unchecked",
   "not-applicable": "➖ not applicable",
 } as const;
+
+const VERDICT_TEXT = { defended: "defended", exposed: "**exposed**", unverified: "*unverified*" } as const;
 
 export interface ReportContext {
   /** e.g. `plan of stack dev` or `audit of state.json (pulumi stack export)`. */
@@ -28,28 +31,27 @@ export function threatReport(verdicts: ScenarioVerdict[], ctx: ReportContext): s
   const out = [
     `# Threat report: ${ctx.subject}`,
     "",
-    `${ctx.resourceCount} resources judged against the threat model S1-S6 (README: "What the blueprint defends against"). A scenario is`,
-    "**defended** when every control it needs is present (or cannot apply) and the policy pack reports",
-    "no mandatory violation tagged with it; otherwise it is **exposed**, naming what is missing.",
+    `${ctx.resourceCount} resources judged against the threat model S1-S6 (README: "What the blueprint defends against").`,
+    "Each control is read from the policy pack's verdicts through the threat registry: it is missing when one of",
+    "its policies reports a violation. A scenario is **exposed** when a control is missing, *unverified* when the",
+    "policy config disabled a guard, and **defended** otherwise.",
     ...ctx.notes.map((n) => `\n> ${n}`),
     "",
     "| Scenario | Verdict | Missing |",
     "|---|---|---|",
     ...verdicts.map((v) => {
-      const missing = [
-        ...v.controls.filter((c) => c.state === "missing").map((c) => c.id),
-        ...v.violations.map((x) => `policy ${x.policyName}`),
-      ];
-      return `| ${v.id}: ${v.title} | ${v.verdict === "defended" ? "defended" : "**exposed**"} | ${missing.join(", ") || "-"} |`;
+      const missing = v.controls
+        .filter((c) => c.state === "missing" || c.state === "unchecked")
+        .map((c) => c.id);
+      return `| ${v.id}: ${v.title} | ${VERDICT_TEXT[v.verdict]} | ${missing.join(", ") || "-"} |`;
     }),
     "",
   ];
   for (const v of verdicts) {
-    out.push(`## ${v.id}: ${v.title}: ${v.verdict === "defended" ? "defended" : "**exposed**"}`, "");
+    out.push(`## ${v.id}: ${v.title}: ${VERDICT_TEXT[v.verdict]}`, "");
     for (const c of v.controls) {
       out.push(`- ${STATE_MARK[c.state]}: ${c.title} (\`${c.id}\`). ${c.detail}${carriers(c.resources)}`);
     }
-    for (const x of v.violations) out.push(`- ❌ policy \`${x.policyName}\` (mandatory): ${x.message}`);
     out.push("");
   }
   out.push("## Deployment", "", "```mermaid", ctx.diagram, "```", "");

@@ -9,3 +9,4 @@ export * from "./pod-identity-release";
 export * from "./pod-security";
 export * from "./problems";
 export * from "./roles";
+export * from "./threats";

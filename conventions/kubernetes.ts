@@ -31,6 +31,9 @@ export const TEAM_LABEL = "aks-hardening.io/team";
  */
 export const RESOURCE_GROUP_ANNOTATION = "aks-hardening.io/azure-resource-group-id";
 
+/** Annotation on each admission policy: the threat scenarios it answers (from the threat registry). */
+export const THREATS_ANNOTATION = "aks-hardening.io/threats";
+
 /** Prefix of the Pod Security Admission namespace labels. */
 export const PSA_LABEL_PREFIX = "pod-security.kubernetes.io/";
 

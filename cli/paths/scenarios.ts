@@ -9,8 +9,7 @@ import type { BuildContext } from "./build-context";
 import { entriesOf } from "./analyze";
 import type { GraphEdge } from "./model";
 import { pathTo, shortestPathTree } from "./search";
-
-export const SCENARIO_IDS = ["S1", "S2", "S3", "S4", "S5", "S6"] as const;
+import { SCENARIO_IDS } from "../../conventions/threats";
 
 export interface ScenarioPath {
   team: string;

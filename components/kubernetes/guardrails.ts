@@ -6,6 +6,8 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { THREATS_ANNOTATION } from "../../conventions/kubernetes";
+import { scenariosOfAdmissionPolicy } from "../../conventions/threats";
 import { guardrailPolicies, type GuardrailSettings } from "./admission";
 
 export interface ClusterGuardrailsArgs {
@@ -27,7 +29,7 @@ export class ClusterGuardrails extends pulumi.ComponentResource {
       const metadata = {
         name: def.name,
         annotations: {
-          "aks-hardening.io/threats": def.threats.join(","),
+          [THREATS_ANNOTATION]: scenariosOfAdmissionPolicy(def.name).join(","),
           "aks-hardening.io/description": def.description,
         },
       };

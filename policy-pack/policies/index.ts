@@ -4,6 +4,7 @@
  * own pack from it (`new PolicyPack("ours", { policies: [...policies, ...mine] })`).
  */
 import type { EnforcementLevel } from "@pulumi/policy";
+import { scenariosOfPackPolicy } from "../../conventions/threats";
 import { clusterPolicies } from "./azure/cluster";
 import { aksAuditLogs } from "./azure/diagnostics";
 import { azureFederatedCredentialSubject } from "./azure/federated-credentials";
@@ -70,8 +71,16 @@ const typed: PackPolicy[] = [
   ...teamPoolPolicies,
 ];
 
+/** The policy tagged with the threat scenarios the registry says it guards, then its CIS items. */
+const withThreatTags = (policy: PackPolicy): PackPolicy => ({
+  ...policy,
+  tags: [...scenariosOfPackPolicy(policy.name), ...policy.tags],
+});
+
 /**
  * Every policy judges Kubernetes objects by what they are, whichever resource type of the Kubernetes
  * provider delivers them (`lib/by-object.ts`); content no policy can read is refused by its own policy.
  */
-export const policies: PackPolicy[] = [...typed.map(judgingObjects), k8sContentVisibleAtPreview];
+export const policies: PackPolicy[] = [...typed.map(judgingObjects), k8sContentVisibleAtPreview].map(
+  withThreatTags,
+);

@@ -192,12 +192,15 @@ test("the built-in admin and edit roles carry rules (role aggregation runs)", as
   }
 });
 
+/** The scenario, with the route when the attempt names one (`S4 (13.1 NMI)`). */
+const labelOf = (a: Attempt) => (a.route ? `${a.scenario} (${a.route})` : a.scenario);
+
 /** Runs one attempt on a hardened-style target and on the baseline, records the row, checks both. */
 async function runAttempt(attempt: Attempt, target: Target, actor: string): Promise<void> {
   const onHardened = verdictOf(await attempt.run(target, facts));
   const onBaseline = verdictOf(await attempt.run(baseline, facts));
   rows.push({
-    scenario: attempt.scenario,
+    scenario: labelOf(attempt),
     actor,
     attempt: attempt.attempt,
     hardened: describeVerdict(onHardened),
@@ -207,11 +210,11 @@ async function runAttempt(attempt: Attempt, target: Target, actor: string): Prom
   checkVerdict(onBaseline, attempt.baseline, "baseline");
 }
 
-describe.each(attempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(
+describe.each(attempts().map((a) => [`${labelOf(a)} ${a.actor}: ${a.attempt}`, a] as const))(
   "%s",
   (_name, attempt) => {
     test("refused on the hardened cluster by the expected layer; outcome on the baseline as expected", () =>
-      runAttempt(attempt, hardened, attempt.actor === "developer" ? "team-B developer" : "team-B ns admin"));
+      runAttempt(attempt, hardened, ACTOR_LABELS[attempt.actor]));
   },
 );
 
@@ -403,7 +406,7 @@ const ACTOR_LABELS: Record<Attempt["actor"], string> = {
   platform: "platform",
 };
 
-describe.each(bypassAttempts().map((a) => [`${a.scenario} ${a.actor}: ${a.attempt}`, a] as const))(
+describe.each(bypassAttempts().map((a) => [`${labelOf(a)} ${a.actor}: ${a.attempt}`, a] as const))(
   "issue 13, %s",
   (_name, attempt) => {
     test("refused on the hardened cluster by the expected layer; succeeds on the baseline", () =>
@@ -534,7 +537,7 @@ describe("aad-pod-identity standard mode (stack dev): MIC on a real API server",
     }
   });
 
-  describe.each(micAttempts().map((a) => [`${a.scenario}: ${a.attempt}`, a] as const))(
+  describe.each(micAttempts().map((a) => [`${labelOf(a)}: ${a.attempt}`, a] as const))(
     "%s",
     (_name, attempt) => {
       test(`refused for a ${STANDARD_MODE_ATTACKER_TEAM} developer by the expected layer; outcome on the baseline as expected`, () =>

@@ -3,6 +3,7 @@ import type {
   AdmissionPolicyDefinition,
   ValidatingAdmissionPolicySpec,
 } from "../../components/kubernetes/admission";
+import { THREATS_ANNOTATION } from "../../conventions/kubernetes";
 import type { RecordedResource } from "../../testing/recording-mocks";
 
 /** Recorded inputs are untyped JSON; tests navigate them freely and assert on what they find. */
@@ -63,7 +64,7 @@ export function recordedPolicies(resources: RecordedResource[]): AdmissionPolicy
     const binding = bindings.find((b) => b.spec.policyName === p.metadata.name);
     return {
       name: p.metadata.name,
-      threats: (p.metadata.annotations?.["aks-hardening.io/threats"] ?? "").split(","),
+      threats: (p.metadata.annotations?.[THREATS_ANNOTATION] ?? "").split(","),
       description: p.metadata.annotations?.["aks-hardening.io/description"] ?? "",
       spec: p.spec as ValidatingAdmissionPolicySpec,
       validationActions: binding?.spec.validationActions ?? [],

@@ -26,7 +26,6 @@ export const IDENTITY_PAIR_EXPRESSION =
 export function azureIdentityApprovedPairPolicy(): AdmissionPolicyDefinition {
   return denyPolicy({
     name: AZURE_IDENTITY_APPROVED_PAIR_POLICY,
-    threats: ["S3"],
     description: `An AzureIdentity's clientID and resourceID must be a pair the platform approved for its namespace (annotation ${APPROVED_IDENTITIES_ANNOTATION}).`,
     resourceRules: [onWrite(AAD_POD_IDENTITY_GROUP, "*", [R.azureIdentities])],
     variables: { approvedPairs: APPROVED_PAIRS_EXPRESSION, pair: IDENTITY_PAIR_EXPRESSION },

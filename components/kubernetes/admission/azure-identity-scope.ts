@@ -49,7 +49,6 @@ export const RESOURCE_ID_IN_GROUP_EXPRESSION =
 export function azureIdentityScopePolicy(): AdmissionPolicyDefinition {
   return denyPolicy({
     name: AZURE_IDENTITY_SCOPE_POLICY,
-    threats: ["S3", "S6"],
     description:
       "An AzureIdentity must be type 0 and its resourceID must be a user-assigned identity in the team resource group recorded on its namespace.",
     resourceRules: [onWrite(AAD_POD_IDENTITY_GROUP, "*", [R.azureIdentities])],

@@ -24,7 +24,6 @@ export const BINDING_SELECTOR_EXPRESSION =
 export function bindingSelectorPolicy(): AdmissionPolicyDefinition {
   return denyPolicy({
     name: BINDING_SELECTOR_POLICY,
-    threats: ["S1", "S2"],
     description:
       "An AzureIdentityBinding's selector must be <namespace>.<azureIdentity> of its own namespace.",
     resourceRules: [onWrite(AAD_POD_IDENTITY_GROUP, "*", [R.azureIdentityBindings])],

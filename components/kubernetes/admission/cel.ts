@@ -47,7 +47,6 @@ export function platformPrincipalExpression(settings: GuardrailSettings): string
 /** What a policy module states; `denyPolicy` adds what every guardrail shares. */
 export interface DenyPolicyParts {
   name: string;
-  threats: string[];
   description: string;
   resourceRules: ResourceRule[];
   namespaceSelector?: LabelSelector;
@@ -71,7 +70,6 @@ export function denyPolicy(parts: DenyPolicyParts): AdmissionPolicyDefinition {
   const prefix = `${parts.name}: `;
   return {
     name: parts.name,
-    threats: parts.threats,
     description: parts.description,
     validationActions: ["Deny"],
     spec: {

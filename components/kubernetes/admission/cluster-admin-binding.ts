@@ -26,7 +26,6 @@ export function nonPlatformSubjectsExpression(settings: GuardrailSettings): stri
 export function clusterAdminBindingPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: CLUSTER_ADMIN_BINDING_POLICY,
-    threats: ["escalation"],
     description: "cluster-admin may be bound only to platform subjects.",
     resourceRules: [onWrite("rbac.authorization.k8s.io", "v1", ["clusterrolebindings", "rolebindings"])],
     variables: {

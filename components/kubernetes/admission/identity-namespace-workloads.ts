@@ -63,7 +63,6 @@ export function identityNamespaceWorkloadsPolicy(settings: GuardrailSettings): A
   const images = celStringList(settings.pinnedImages);
   return denyPolicy({
     name: IDENTITY_NAMESPACE_WORKLOADS_POLICY,
-    threats: ["S5", "S6"],
     description: `Workloads in ${ns} run only as its own service accounts with the pinned images, written by platform principals and workload controllers.`,
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: ns } },
     resourceRules: [onWrite("", "v1", ["pods", "pods/ephemeralcontainers"]), ...WORKLOAD_TEMPLATE_RULES],

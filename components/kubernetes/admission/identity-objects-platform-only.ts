@@ -51,7 +51,6 @@ export const GARBAGE_COLLECTION_EXPRESSION =
 export function identityObjectsPlatformOnlyPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: IDENTITY_OBJECTS_POLICY,
-    threats: ["S2", "S3", "S6"],
     description:
       "AzureIdentity, AzureIdentityBinding, AzureAssignedIdentity and AzurePodIdentityException are written by platform principals (and MIC's assignments) only.",
     resourceRules: [

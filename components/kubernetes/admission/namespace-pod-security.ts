@@ -29,7 +29,6 @@ export const TEAM_NAMESPACE_RESTRICTED_EXPRESSION = `!(${celString(TEAM_LABEL)} 
 export function namespacePodSecurityPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: NAMESPACE_POD_SECURITY_POLICY,
-    threats: ["S4"],
     description:
       "Every namespace enforces PSA baseline or restricted (team namespaces restricted); only allow-listed system namespaces may be privileged.",
     resourceRules: [onWrite("", "v1", ["namespaces", ...OBJECT_SUBRESOURCES.namespaces])],

@@ -41,7 +41,6 @@ export function namespaceTrustAnchorsPolicy(settings: GuardrailSettings): Admiss
   const labelKeys = `(request.operation == 'CREATE' ? ${celStringList(OWNERSHIP_LABEL_KEYS)} : ${celStringList(ANCHOR_LABEL_KEYS)})`;
   return denyPolicy({
     name: NAMESPACE_TRUST_ANCHORS_POLICY,
-    threats: ["S2", "S3", "S4"],
     description:
       "Only platform principals set or change a namespace's team label, resource-group annotation and (after creation) PSA labels.",
     resourceRules: [onWrite("", "v1", ["namespaces", ...OBJECT_SUBRESOURCES.namespaces])],

@@ -13,7 +13,6 @@ export const POD_BINDING_POLICY = "aks-hardening-pod-binding-scheduler-only";
 export function podBindingPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: POD_BINDING_POLICY,
-    threats: ["S4"],
     description: `Only ${SCHEDULER_USER} and platform principals bind pods to nodes (pods/binding, bindings).`,
     resourceRules: [
       {

@@ -23,7 +23,6 @@ export const POD_LABEL_OWNED_EXPRESSION = `variables.bindingLabel == '' || varia
 export function podIdentityLabelPolicy(): AdmissionPolicyDefinition {
   return denyPolicy({
     name: POD_IDENTITY_LABEL_POLICY,
-    threats: ["S1"],
     description: `A pod's ${POD_IDENTITY_LABEL} label must start with its own namespace and a dot.`,
     resourceRules: [onWrite("", "v1", ["pods", ...OBJECT_SUBRESOURCES.pods])],
     variables: { bindingLabel: POD_LABEL_VALUE_EXPRESSION },

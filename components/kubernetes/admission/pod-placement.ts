@@ -54,7 +54,6 @@ export function podPlacementPolicy(
 ): AdmissionPolicyDefinition {
   return denyPolicy({
     name: POD_PLACEMENT_POLICY,
-    threats: ["S4"],
     description:
       "In team namespaces, pods and pod templates use no system priority class, tolerate no platform node-pool taint and set no spec.nodeName (platform principals excepted).",
     namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },

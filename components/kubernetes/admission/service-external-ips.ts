@@ -19,7 +19,6 @@ export const OLD_EXTERNAL_IPS_EXPRESSION =
 export function serviceExternalIpsPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: SERVICE_EXTERNAL_IPS_POLICY,
-    threats: ["S4"],
     description:
       "Only platform principals set Service spec.externalIPs (CVE-2020-8554: external IPs capture other pods' and nodes' traffic).",
     resourceRules: [onWrite("", "v1", ["services"])],

@@ -24,7 +24,6 @@ export const CONTROL_PLANE_USER_EXPRESSION =
 export function statusWritersPolicy(settings: GuardrailSettings): AdmissionPolicyDefinition {
   return denyPolicy({
     name: STATUS_WRITERS_POLICY,
-    threats: ["S1", "S4"],
     description:
       "Only platform principals and the control plane (system: users, kube-system service accounts) write pods/status and services/status.",
     resourceRules: [

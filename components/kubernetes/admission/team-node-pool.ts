@@ -70,7 +70,6 @@ export function teamNodePoolPolicy(settings: GuardrailSettings): AdmissionPolicy
   const isolated = (settings.teams ?? []).filter((t) => t.dedicatedPool).map((t) => t.name);
   return denyPolicy({
     name: TEAM_NODE_POOL_POLICY,
-    threats: ["S4"],
     description:
       "In team namespaces, pods and pod templates select their own team's node pool (required when the team has one) and never select, require or tolerate another team's pool (platform principals excepted).",
     namespaceSelector: { matchExpressions: [{ key: TEAM_LABEL, operator: "Exists" }] },

@@ -30,7 +30,6 @@ export function teamRoleBindingSubjectsPolicy(settings: GuardrailSettings): Admi
     `variables.teamNamespaces.exists(n, ${user}.startsWith('system:serviceaccount:' + n + ':'))`;
   return denyPolicy({
     name: TEAM_ROLEBINDING_SUBJECTS_POLICY,
-    threats: ["S1", "S2", "S3", "S5"],
     description:
       "A RoleBinding in a team namespace names only that team's groups, service accounts of its own namespaces, and platform subjects.",
     resourceRules: [onWrite("rbac.authorization.k8s.io", "v1", ["rolebindings"])],

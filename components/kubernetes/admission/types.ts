@@ -45,8 +45,6 @@ export interface ValidatingAdmissionPolicySpec {
 export interface AdmissionPolicyDefinition {
   /** `aks-hardening-...`; the policy and its binding share it. */
   name: string;
-  /** Threat-model scenarios (S1-S6) or concern it answers. */
-  threats: string[];
   /** One sentence for the README and the policy's annotation. */
   description: string;
   spec: ValidatingAdmissionPolicySpec;

@@ -6,7 +6,7 @@ import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 
 /** Fails closed on an absent value: AKS defaults are the insecure ones for these fields. */
 const isNot = (expected: unknown) => (value: unknown) => value !== expected;
@@ -18,7 +18,7 @@ export const aksManagedIdentity: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     'Set `identity: { type: "UserAssigned", userAssignedIdentities: [<control-plane identity id>] }` and remove `servicePrincipalProfile` (or set its clientId to "msi").',
-  tags: tags(["S5"], ["5.2.1"]),
+  tags: cisTags(["5.2.1"]),
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -45,7 +45,7 @@ export const aksLocalAccountsDisabled: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Set `disableLocalAccounts: true` (requires Entra ID integration: `aadProfile.managed: true`).",
-  tags: tags(["S2", "S3", "S5"], ["5.5.1"]),
+  tags: cisTags(["5.5.1"]),
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) =>
       j.check(
@@ -63,7 +63,7 @@ export const aksEntraAzureRbac: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Set `aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: [<platform group>] }`; never set the legacy `serverAppSecret`.",
-  tags: tags(["S2", "S3"], ["5.5.1", "5.5.2"]),
+  tags: cisTags(["5.5.1", "5.5.2"]),
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -88,7 +88,7 @@ export const aksKubernetesRbac: PackResourcePolicy = {
     "Kubernetes RBAC is enabled: every in-cluster control (who may write identity objects, exec, read secrets) rests on it.",
   severity: "critical",
   remediationSteps: "Set `enableRBAC: true`.",
-  tags: tags(["S1", "S2", "S3", "S5", "S6"], ["4.1.1"]),
+  tags: cisTags(["4.1.1"]),
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => j.check(() => isNot(true)(cluster.enableRBAC), "enableRBAC must be true.")),
   ),
@@ -113,7 +113,7 @@ export const aksAzureCniNetworkPolicy: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     'Set `networkProfile: { networkPlugin: "azure", networkPolicy: "azure" | "calico" | "cilium" }` (overlay mode is fine).',
-  tags: tags(["S1", "S4"], ["5.4.4"]),
+  tags: cisTags(["5.4.4"]),
   configSchema: networkPolicyConfig,
   validateResource: validateResourceOfType(ManagedCluster, (cluster, args, report) =>
     judged(report, (j) => {
@@ -155,7 +155,7 @@ export const aksApiServerAccess: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Set `apiServerAccessProfile.enablePrivateCluster: true`, or list the office/CI egress CIDRs in `apiServerAccessProfile.authorizedIPRanges` (never 0.0.0.0/0).",
-  tags: tags(["S2", "S3", "S5"], ["5.4.1", "5.4.2"]),
+  tags: cisTags(["5.4.1", "5.4.2"]),
   configSchema: apiServerConfig,
   validateResource: validateResourceOfType(ManagedCluster, (cluster, args, report) =>
     judged(report, (j) => {
@@ -196,7 +196,7 @@ export const aksWorkloadIdentity: PackResourcePolicy = {
   severity: "medium",
   remediationSteps:
     "Set `oidcIssuerProfile: { enabled: true }` and `securityProfile: { workloadIdentity: { enabled: true } }`.",
-  tags: tags(["S1", "S2", "S3", "S4"]),
+  tags: [],
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -218,7 +218,7 @@ export const aksPodIdentityAddonDisabled: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Remove `podIdentityProfile` or set `podIdentityProfile: { enabled: false }`; never set `allowNetworkPluginKubenet: true`. Use workload identity, or the blueprint's hardened aad-pod-identity install.",
-  tags: tags(["S1", "S4", "S6"]),
+  tags: [],
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -239,7 +239,7 @@ export const aksAutoUpgrade: PackResourcePolicy = {
   severity: "medium",
   remediationSteps:
     'Set `autoUpgradeProfile: { upgradeChannel: "patch" | "stable" | "rapid" | "node-image", nodeOSUpgradeChannel: "NodeImage" | "SecurityPatch" }`.',
-  tags: tags(["S4"]),
+  tags: [],
   validateResource: validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -276,7 +276,7 @@ export const aksDefender: PackResourcePolicy = {
   severity: "medium",
   remediationSteps:
     "Set `securityProfile.defender: { securityMonitoring: { enabled: true }, logAnalyticsWorkspaceResourceId: <workspace id> }`, or set requireDefender false in the policy config of an environment that does without.",
-  tags: tags(["S4", "S5"], ["5.1.1"]),
+  tags: cisTags(["5.1.1"]),
   configSchema: defenderConfig,
   validateResource: validateResourceOfType(ManagedCluster, (cluster, args, report) =>
     judged(report, (j) => {
@@ -311,7 +311,7 @@ export const aksAzurePolicyAddon: PackResourcePolicy = {
   severity: "low",
   remediationSteps:
     "Set `addonProfiles: { azurepolicy: { enabled: true } }`, or set requireAzurePolicy false in the policy config.",
-  tags: tags(["S4"]),
+  tags: [],
   configSchema: azurePolicyConfig,
   validateResource: validateResourceOfType(ManagedCluster, (cluster, args, report) =>
     judged(report, (j) => {

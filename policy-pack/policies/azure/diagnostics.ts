@@ -5,7 +5,7 @@
  */
 import type { PolicyResource } from "@pulumi/policy";
 import { judged, Judge, Props } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy } from "../lib/metadata";
 
 const CLUSTER_TYPE = "azure-native:containerservice:ManagedCluster";
 const DIAGNOSTIC_SETTING_TYPE = "azure-native:monitor:DiagnosticSetting";
@@ -43,7 +43,7 @@ export const aksAuditLogs: PackStackPolicy = {
   severity: "medium",
   remediationSteps:
     'Add `new monitor.DiagnosticSetting(..., { resourceUri: cluster.id, workspaceId, logs: [{ category: "kube-audit-admin", enabled: true }, { category: "guard", enabled: true }] })`.',
-  tags: tags(["S5", "S6"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const clusters = args.resources.filter((r) => r.type === CLUSTER_TYPE);

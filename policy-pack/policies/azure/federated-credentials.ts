@@ -6,7 +6,7 @@ import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { FederatedIdentityCredential } from "@pulumi/azure-native/managedidentity/federatedIdentityCredential";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy } from "../lib/metadata";
 
 /** `system:serviceaccount:<namespace>:<serviceaccount>` with DNS-1123 names. */
 const SUBJECT =
@@ -37,7 +37,7 @@ export const azureFederatedCredentialSubject: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     'Set `subject: "system:serviceaccount:<team namespace>:<service account>"`, `issuer: <cluster>.oidcIssuerProfile.issuerURL` and `audiences: ["api://AzureADTokenExchange"]`.',
-  tags: tags(["S1", "S2", "S3"]),
+  tags: [],
   configSchema: federatedCredentialConfig,
   validateResource: validateResourceOfType(FederatedIdentityCredential, (credential, args, report) =>
     judged(report, (j) => {

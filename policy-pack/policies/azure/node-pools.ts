@@ -6,7 +6,7 @@ import { validateResourceOfType } from "@pulumi/policy";
 import { AgentPool } from "@pulumi/azure-native/containerservice/agentPool";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
 import { judged } from "../lib/judge";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 
 export const aksNoNodePublicIp: PackResourcePolicy = {
   name: "aks-no-node-public-ip",
@@ -15,7 +15,7 @@ export const aksNoNodePublicIp: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Remove `enableNodePublicIP` or set it to false on every `agentPoolProfiles[]` entry and every AgentPool resource; reach nodes through the VNet.",
-  tags: tags(["S4", "S5"], ["5.4.3"]),
+  tags: cisTags(["5.4.3"]),
   validateResource: [
     validateResourceOfType(ManagedCluster, (cluster, _args, report) =>
       judged(report, (j) => {

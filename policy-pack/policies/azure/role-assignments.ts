@@ -8,7 +8,7 @@ import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { RoleAssignment } from "@pulumi/azure-native/authorization/roleAssignment";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy } from "../lib/metadata";
 
 /** The built-in role definition GUIDs these policies look for (from the blueprint's role catalogue). */
 export const ROLE_IDS = {
@@ -68,7 +68,7 @@ export const azureRoleAssignmentPrivilegedRoles: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     'Grant the narrowest built-in data-plane role the workload needs (e.g. Storage Blob Data Reader) on the team resource group, and set `principalType: "ServicePrincipal"` explicitly.',
-  tags: tags(["S3", "S5"]),
+  tags: [],
   configSchema: privilegedRolesConfig,
   validateResource: validateResourceOfType(RoleAssignment, (assignment, args, report) =>
     judged(report, (j) => {
@@ -108,7 +108,7 @@ export const azureRoleAssignmentScope: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Scope the assignment to the team resource group (or the single resource) instead of the subscription.",
-  tags: tags(["S3"]),
+  tags: [],
   configSchema: scopeConfig,
   validateResource: validateResourceOfType(RoleAssignment, (assignment, args, report) =>
     judged(report, (j) => {
@@ -132,7 +132,7 @@ export const azureManagedIdentityOperatorScope: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Create one Managed Identity Operator assignment per approved identity, with `scope: <identity>.id`.",
-  tags: tags(["S3"]),
+  tags: [],
   validateResource: validateResourceOfType(RoleAssignment, (assignment, _args, report) =>
     judged(report, (j) => {
       const isOperator = j.read(

@@ -7,7 +7,7 @@ import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy } from "../lib/metadata";
 import { metadataEntry, metadataOf, NAMESPACE_TYPE } from "../stack/stack-index";
 
 const POLICY_TYPE = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmissionPolicy";
@@ -36,7 +36,7 @@ export const k8sAdmissionPoliciesPresent: PackStackPolicy = {
   severity: "high",
   remediationSteps:
     'Deploy the ClusterGuardrails component (or the KubernetesHardening component, which includes it) in the stack that creates the team namespaces; bind every policy with validationActions: ["Deny"].',
-  tags: tags(["S1", "S2", "S3", "S6"]),
+  tags: [],
   configSchema: admissionConfig,
   validateStack: (args, report) =>
     judged(report, (j) => {

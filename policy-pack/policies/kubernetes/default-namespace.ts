@@ -8,7 +8,7 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
 import { CLUSTER_SCOPED_KINDS, effectiveNamespace, isPatchOrList, kubernetesKindOf } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 
 const defaultNamespaceConfig: PolicyConfigSchema = {
   properties: {
@@ -29,7 +29,7 @@ export const k8sNoDefaultNamespace: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Set `metadata.namespace` to the team (or platform) namespace the object belongs to; never rely on the provider's default namespace being `default`.",
-  tags: tags(["S2", "S6"], ["4.6.1", "4.6.3"]),
+  tags: cisTags(["4.6.1", "4.6.3"]),
   configSchema: defaultNamespaceConfig,
   validateResource: (args, report) => {
     const kind = kubernetesKindOf(args.type);

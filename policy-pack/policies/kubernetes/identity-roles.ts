@@ -11,7 +11,7 @@ import { Role } from "@pulumi/kubernetes/rbac/v1/role";
 import { configWithDefaults } from "../lib/config";
 import { judged, Props } from "../lib/judge";
 import { identityNamespaceProperty } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 import { dangerousGrants, rulesOf } from "./rbac";
 
 const config: PolicyConfigSchema = {
@@ -34,7 +34,7 @@ export const k8sRbacIdentityRolesPlatformOnly: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Drop the identity-object write verbs (and any Role in the identity namespace); identity objects are written by the platform and MIC only. A reviewed platform role goes in platformRoles.",
-  tags: tags(["S2", "S3", "S5", "S6"], ["4.1.3"]),
+  tags: cisTags(["4.1.3"]),
   configSchema: config,
   validateResource: [Role, ClusterRole].map((roleClass) =>
     validateResourceOfType(roleClass as typeof Role, (role, args, report) =>

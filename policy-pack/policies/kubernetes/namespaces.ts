@@ -9,7 +9,7 @@ import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { configWithDefaults } from "../lib/config";
 import { judged } from "../lib/judge";
 import { nameOf } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 
 const LEVELS = ["privileged", "baseline", "restricted"] as const;
 type Level = (typeof LEVELS)[number];
@@ -46,7 +46,7 @@ export const k8sNamespacePodSecurity: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Label the namespace `pod-security.kubernetes.io/enforce: restricted` (and `audit`/`warn`, each with a pinned `-version`); only the platform's identity namespace may be `privileged`.",
-  tags: tags(["S4", "S5"], ["4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5"]),
+  tags: cisTags(["4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5"]),
   configSchema: namespaceConfig,
   validateResource: validateResourceOfType(Namespace, (namespace, args, report) =>
     judged(report, (j) => {

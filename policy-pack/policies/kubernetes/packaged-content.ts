@@ -7,7 +7,7 @@
  */
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy } from "../lib/metadata";
 import { deliveredObjects } from "../lib/objects";
 import { UNKNOWN_STRING } from "../lib/policy-runtime";
 
@@ -30,7 +30,7 @@ export const k8sContentVisibleAtPreview: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Declare the objects as typed resources (or yaml/v2 ConfigGroup `objs`/`yaml`, which the pack parses), so every policy judges them at preview; keep Helm and Kustomize for platform namespaces listed in allowedNamespaces.",
-  tags: tags(["S1", "S2", "S3", "S4", "S5", "S6"]),
+  tags: [],
   configSchema: packagedConfig,
   validateResource: (args, report) => {
     const delivery = deliveredObjects(args);

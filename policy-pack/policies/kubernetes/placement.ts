@@ -16,7 +16,7 @@ import { Service } from "@pulumi/kubernetes/core/v1/service";
 import { configWithDefaults } from "../lib/config";
 import { judged, Props, UNKNOWN } from "../lib/judge";
 import { namespaceOf } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy } from "../lib/metadata";
 import { podIdentityComponentOf } from "./pod-identity";
 import { podTemplateOf, validatePodTemplates } from "./workloads";
 
@@ -51,7 +51,7 @@ export const k8sWorkloadPlacement: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Remove priorityClassName system-node-critical/system-cluster-critical (use a team PriorityClass of value <= 1000000000), the CriticalAddonsOnly or empty-key Exists toleration, and spec.nodeName (use nodeSelector/affinity on user-pool labels).",
-  tags: tags(["S4"]),
+  tags: [],
   configSchema: placementConfig,
   validateResource: validatePodTemplates((kind, props, args, report) =>
     judged(report, (j) => {
@@ -94,7 +94,7 @@ export const k8sServiceNoExternalIps: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Remove spec.externalIPs; expose the Service through an internal LoadBalancer or an ingress the platform runs.",
-  tags: tags(["S4"]),
+  tags: [],
   validateResource: validateResourceOfType(Service, (props, args, report) =>
     judged(report, (j) => {
       const ips = j.items(() => (props as Props).spec?.externalIPs as string[] | undefined);
@@ -117,7 +117,7 @@ export const podIdentityComponentsPriority: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Set priorityClassName: system-node-critical in NMI's DaemonSet and system-cluster-critical in MIC's Deployment (the blueprint's PodIdentity component does).",
-  tags: tags(["S4"]),
+  tags: [],
   validateResource: validatePodTemplates((kind, props, args, report) =>
     judged(report, (j) => {
       const template = j.read(() => podTemplateOf(kind, props));

@@ -20,7 +20,7 @@ import {
   podIdentityType,
   validateTypeToken,
 } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, cisTags } from "../lib/metadata";
 import { podTemplateOf, validatePodTemplates } from "./workloads";
 
 const IDENTITY_KINDS = [
@@ -48,7 +48,7 @@ export const podIdentityObjectsPlacement: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Set `metadata.namespace` to the owning team's namespace (exceptions: the identity namespace).",
-  tags: tags(["S1", "S2", "S3"], ["4.6.3"]),
+  tags: cisTags(["4.6.3"]),
   configSchema: placementConfig,
   validateResource: IDENTITY_KINDS.map((kind) =>
     validateTypeToken(podIdentityType(kind), (props, args, report) =>
@@ -75,7 +75,7 @@ export const podIdentityAzureIdentityType: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "Use `spec.type: 0` with `resourceID` and `clientID` of a user-assigned managed identity; remove `clientPassword`.",
-  tags: tags(["S3", "S5"]),
+  tags: [],
   validateResource: validateTypeToken(podIdentityType("AzureIdentity"), (props, _args, report) =>
     judged(report, (j) => {
       j.check(
@@ -102,7 +102,7 @@ export const podIdentityExceptionPlatformOnly: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Delete the exception; if the platform truly needs one, create it in the identity namespace, whose RBAC and admission policies admit platform principals only.",
-  tags: tags(["S6"]),
+  tags: [],
   configSchema: identityNamespaceConfig,
   validateResource: validateTypeToken(podIdentityType("AzurePodIdentityException"), (props, args, report) =>
     judged(report, (j) => {
@@ -126,7 +126,7 @@ export const podIdentityNoAssignedIdentityObjects: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Remove the AzureAssignedIdentity; declare an AzureIdentity and AzureIdentityBinding in the team namespace instead.",
-  tags: tags(["S2", "S3"]),
+  tags: [],
   validateResource: validateTypeToken(podIdentityType("AzureAssignedIdentity"), (_props, args, report) =>
     report(`AzureAssignedIdentity ${args.name} is declared in the stack; only MIC may create these.`),
   ),
@@ -290,7 +290,7 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Use the blueprint's PodIdentity component, or set on NMI `--forceNamespaced=true --MICNamespace=<identity ns> --allow-network-plugin-kubenet=false` and on MIC `--forceNamespaced=true --leader-election-namespace=<identity ns>` with its Azure context from environment variables (no --cloudconfig, no hostPath); image mcr.microsoft.com/oss/azure/aad-pod-identity/{mic,nmi}:v1.8.17.",
-  tags: tags(["S1", "S4", "S5", "S6"], ["5.1.4"]),
+  tags: cisTags(["5.1.4"]),
   configSchema: componentConfig,
   validateResource: validatePodTemplates((kind, props, args, report) =>
     judged(report, (j) => {
@@ -326,7 +326,7 @@ export const podIdentityDeprecated: PackResourcePolicy = {
   enforcementLevel: "advisory",
   remediationSteps:
     'Move the team to workload identity: a FederatedIdentityCredential with subject system:serviceaccount:<ns>:<sa>, the ServiceAccount annotated azure.workload.identity/client-id, pods labelled azure.workload.identity/use: "true".',
-  tags: tags(["S1", "S2", "S3", "S4", "S5", "S6"]),
+  tags: [],
   validateResource: [
     validateTypeToken(podIdentityType("AzureIdentity"), (_props, args, report) =>
       report(

@@ -14,7 +14,7 @@ import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props } from "../lib/judge";
 import { identityNamespaceProperty } from "../lib/kubernetes";
-import { PackResourcePolicy, PackStackPolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, PackStackPolicy, cisTags } from "../lib/metadata";
 
 export const platformSubjectsProperties: PolicyConfigSchema["properties"] = {
   platformGroups: {
@@ -107,7 +107,7 @@ export const k8sRbacPrivilegedBindings: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Bind cluster-admin only to the platform group (aks-hardening:platformGroupIds); give teams a namespaced Role through a RoleBinding in their own namespace.",
-  tags: tags(["S2", "S3", "S5", "S6"], ["4.1.1"]),
+  tags: cisTags(["4.1.1"]),
   configSchema: bindingConfig,
   validateResource: [ClusterRoleBinding, RoleBinding].map((bindingClass) =>
     validateResourceOfType(bindingClass as typeof RoleBinding, (binding, args, report) =>
@@ -255,7 +255,7 @@ export const k8sRbacIdentityProtection: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Grant teams explicit verbs on explicit resources in their own namespaces only; keep identity-object writes, escalation verbs and any access to the identity namespace for platform service accounts and the platform group.",
-  tags: tags(["S2", "S3", "S5", "S6"], ["4.1.2", "4.1.3", "4.1.4"]),
+  tags: cisTags(["4.1.2", "4.1.3", "4.1.4"]),
   configSchema: identityProtectionConfig,
   validateStack: (args, report) =>
     judged(report, (j) => {
@@ -336,7 +336,7 @@ export const k8sRbacRoleLeastPrivilege: PackResourcePolicy = {
   severity: "high",
   remediationSteps:
     "List explicit apiGroups, resources and verbs; grant bind/escalate/impersonate to nobody but reviewed platform roles (listed in exemptRoles).",
-  tags: tags(["S2", "S3", "S6"], ["4.1.3"]),
+  tags: cisTags(["4.1.3"]),
   configSchema: roleConfig,
   validateResource: [Role, ClusterRole].map((roleClass) =>
     validateResourceOfType(roleClass as typeof Role, (role, args, report) =>

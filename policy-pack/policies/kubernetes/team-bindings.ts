@@ -11,7 +11,7 @@ import { RoleBinding } from "@pulumi/kubernetes/rbac/v1/roleBinding";
 import { configWithDefaults } from "../lib/config";
 import { judged, Props, UNKNOWN } from "../lib/judge";
 import { namespaceOf } from "../lib/kubernetes";
-import { PackResourcePolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy } from "../lib/metadata";
 import { isPlatformSubject, PlatformSubjects, platformSubjectsProperties, Subject } from "./rbac";
 
 interface Team {
@@ -63,7 +63,7 @@ export const k8sRbacTeamSubjects: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Bind roles in a team namespace only to that team's developer groups or its own service accounts; to share something with another team, expose it (a Service, a queue), never a RoleBinding that lets them run pods or mint tokens as this team.",
-  tags: tags(["S1", "S2", "S3", "S5"]),
+  tags: [],
   configSchema: teamBindingConfig,
   validateResource: validateResourceOfType(RoleBinding, (binding, args, report) =>
     judged(report, (j) => {

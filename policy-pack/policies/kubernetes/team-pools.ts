@@ -21,7 +21,7 @@ import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedClu
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props, UNKNOWN } from "../lib/judge";
 import { namespaceOf } from "../lib/kubernetes";
-import { PackResourcePolicy, PackStackPolicy, tags } from "../lib/metadata";
+import { PackResourcePolicy, PackStackPolicy } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "../stack/stack-index";
 import { podTemplateOf, validatePodTemplates } from "./workloads";
 
@@ -107,7 +107,7 @@ export const k8sTeamNodePool: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Use the TeamWorkload component (it sets nodeSelector and toleration aks-hardening.io/team-pool=<team> from the contract), or set them yourself with your own team's name; never tolerate the key with operator Exists.",
-  tags: tags(["S4"]),
+  tags: [],
   configSchema: placementConfig,
   validateResource: validatePodTemplates((kind, props, args, report) =>
     judged(report, (j) => {
@@ -178,7 +178,7 @@ export const aksTeamNodePool: PackResourcePolicy = {
   severity: "critical",
   remediationSteps:
     "Give a team pool nodeLabels {aks-hardening.io/team-pool: <team>}, nodeTaints [aks-hardening.io/team-pool=<team>:NoSchedule] and mode User (the blueprint's teams[].nodePool does); one pool per team.",
-  tags: tags(["S4"]),
+  tags: [],
   validateResource: [
     validateResourceOfType(AgentPool, (pool, args, report) =>
       judged(report, (j) => judgePool(j, pool as Props, `AgentPool ${args.name}`)),
@@ -204,7 +204,7 @@ export const aksPodIdentityTeamPools: PackStackPolicy = {
   severity: "high",
   remediationSteps:
     "Give the team teams[].nodePool (podIdentity.isolateNodes), or move it to workload identity; turning isolation off deliberately is disabling this policy in the stack's pack config.",
-  tags: tags(["S4"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       if (!args.resources.some((r) => r.type === MANAGED_CLUSTER_TYPE)) return; // existing mode: no pools declared

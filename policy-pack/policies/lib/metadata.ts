@@ -1,7 +1,8 @@
 /**
  * What every policy of the pack must carry, enforced by the type system (and checked again by the
- * pack-wide test): a kebab-case name, a description, a severity, remediation steps and tags that
- * name the threat scenarios (S1-S6 of the README threat model) and, where one applies, the CIS AKS benchmark item.
+ * pack-wide test): a kebab-case name, a description, a severity, remediation steps and tags. A
+ * policy file writes only its CIS AKS benchmark items as tags; `policies/index.ts` puts the threat
+ * scenarios in front, read from the threat registry (`conventions/threats.ts`), never written here.
  */
 import type { ResourceValidationPolicy, Severity, StackValidationPolicy } from "@pulumi/policy";
 
@@ -14,9 +15,6 @@ interface Metadata {
 export type PackResourcePolicy = ResourceValidationPolicy & Metadata;
 export type PackStackPolicy = StackValidationPolicy & Metadata;
 export type PackPolicy = PackResourcePolicy | PackStackPolicy;
-
-/** Threat scenarios of the README threat model, used as tags. */
-export type Scenario = "S1" | "S2" | "S3" | "S4" | "S5" | "S6";
 
 /**
  * A CIS AKS benchmark item, as encoded by kube-bench `cfg/aks-1.7` (policies.yaml,
@@ -45,7 +43,7 @@ export type CisItem =
   | "5.5.1"
   | "5.5.2";
 
-/** Tags for a policy: its scenarios and CIS AKS items (`cis-aks-1.7:<item>`). */
-export function tags(scenarios: Scenario[], cis: CisItem[] = []): string[] {
-  return [...scenarios, ...cis.map((item) => `cis-aks-1.7:${item}`)];
+/** A policy's CIS AKS items as tags (`cis-aks-1.7:<item>`). */
+export function cisTags(cis: CisItem[]): string[] {
+  return cis.map((item) => `cis-aks-1.7:${item}`);
 }

@@ -12,7 +12,7 @@ import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../../conventions/kub
 import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
 import { judged } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 
 const SERVICE_ACCOUNT_TYPE = "kubernetes:core/v1:ServiceAccount";
@@ -41,7 +41,7 @@ export const identityClientIdConsistency: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Give each AzureIdentity the clientID and resourceID of the same managed identity (the blueprint takes both from one identity), and annotate a ServiceAccount `azure.workload.identity/client-id` only with an identity of its own team.",
-  tags: tags(["S1", "S3"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const namespaces = namespacesByName(j, args.resources);

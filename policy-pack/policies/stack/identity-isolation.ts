@@ -5,7 +5,7 @@
  */
 import { POD_IDENTITY_LABEL, RESOURCE_GROUP_ANNOTATION, TEAM_LABEL } from "../../../conventions/kubernetes";
 import { judged } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy } from "../lib/metadata";
 import {
   AZURE_IDENTITY_BINDING_TYPE,
   AZURE_IDENTITY_TYPE,
@@ -22,7 +22,7 @@ export const podIdentitySelectorsNamespaced: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Name selectors `<namespace>.<identity>` (the blueprint's convention) and label pods with the selector of an identity of their own namespace.",
-  tags: tags(["S1"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const namespacesOfSelector = new Map<string, Set<string>>();
@@ -70,7 +70,7 @@ export const podIdentityBindingTargetInNamespace: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Declare the AzureIdentity and its AzureIdentityBinding together, in the team namespace that owns the managed identity.",
-  tags: tags(["S2"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const identities = new Map<string, string[]>();
@@ -112,7 +112,7 @@ export const podIdentityResourceInTeamGroup: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Declare the AzureIdentity in the namespace of the team that owns the managed identity; its resourceID must be `<team resource group ID>/providers/Microsoft.ManagedIdentity/userAssignedIdentities/<name>`.",
-  tags: tags(["S3"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const namespaces = namespacesByName(j, args.resources);

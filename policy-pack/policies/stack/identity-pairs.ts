@@ -6,7 +6,7 @@
  */
 import { APPROVED_IDENTITIES_ANNOTATION } from "../../../conventions/kubernetes";
 import { judged } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy } from "../lib/metadata";
 import { AZURE_IDENTITY_TYPE, metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 
 export const podIdentityClientIdPairs: PackStackPolicy = {
@@ -16,7 +16,7 @@ export const podIdentityClientIdPairs: PackStackPolicy = {
   severity: "critical",
   remediationSteps:
     "Take clientID and resourceID from the same managed identity (its clientId and id outputs) and record the pair on the team namespace, as the blueprint's TeamNamespaces component does.",
-  tags: tags(["S3"]),
+  tags: [],
   validateStack: (args, report) =>
     judged(report, (j) => {
       const namespaces = namespacesByName(j, args.resources);

@@ -5,7 +5,7 @@
 import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
 import { Judge, judged, Props } from "../lib/judge";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy, cisTags } from "../lib/metadata";
 import { metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 
 const NETWORK_POLICY_TYPE = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
@@ -37,7 +37,7 @@ export const teamNamespaceDefaultDeny: PackStackPolicy = {
   severity: "high",
   remediationSteps:
     'Add a NetworkPolicy in the namespace with `podSelector: {}` and `policyTypes: ["Ingress", "Egress"]` and no rules, then allow the flows the team needs with further policies.',
-  tags: tags(["S4"], ["4.4.2"]),
+  tags: cisTags(["4.4.2"]),
   validateStack: (args, report) =>
     judged(report, (j) => {
       const denied = new Map<string, Set<string>>();

@@ -23,7 +23,7 @@ import { isPatchDelivered } from "../lib/by-object";
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props, UNKNOWN } from "../lib/judge";
 import { effectiveNamespace, kubernetesKindOf } from "../lib/kubernetes";
-import { PackStackPolicy, tags } from "../lib/metadata";
+import { PackStackPolicy, cisTags } from "../lib/metadata";
 import { podTemplateOf, POD_TEMPLATE_CLASSES } from "../kubernetes/workloads";
 import { namespacesByName } from "./stack-index";
 
@@ -107,7 +107,7 @@ export function workloadPodSecurityPolicy(options: { onlyChecks?: readonly strin
     severity: "critical",
     remediationSteps:
       'In the pod template set `securityContext: { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }` and per container `securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } }`; remove hostNetwork/hostPID/hostIPC, hostPath and other non-restricted volumes, hostPorts, privileged and added capabilities. The message names the PSA check and the field.',
-    tags: tags(["S4", "S5"], ["4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5"]),
+    tags: cisTags(["4.2.1", "4.2.2", "4.2.3", "4.2.4", "4.2.5"]),
     configSchema: workloadConfig,
     validateStack: (args, report) =>
       judged(report, (j) => {

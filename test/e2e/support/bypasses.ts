@@ -76,7 +76,8 @@ const mergePatch = (who: KubeClient, path: string, body: unknown) =>
 export function bypassAttempts(): Attempt[] {
   return [
     {
-      scenario: "13.1 NMI",
+      scenario: "S4",
+      route: "13.1 NMI",
       actor: "developer",
       attempt: `pod at priorityClassName ${NMI_PRIORITY_CLASS} in own namespace (preempts NMI)`,
       run: (t, f) =>
@@ -87,7 +88,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.1 NMI",
+      scenario: "S4",
+      route: "13.1 NMI",
       actor: "platform",
       attempt: `platform's pod at ${NMI_PRIORITY_CLASS} in a team namespace (past the policy: quota layer)`,
       run: (t, f) =>
@@ -100,7 +102,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.2 clientID",
+      scenario: "S3",
+      route: "13.2 clientID",
       actor: "platform",
       attempt: "AzureIdentity with own resourceID and the victim's clientID",
       run: (t, f) =>
@@ -118,7 +121,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.3 ns subresource",
+      scenario: "S4",
+      route: "13.3 ns subresource",
       actor: "namespace-owner",
       attempt: "PUT namespaces/<own>/finalize with PSA set to privileged",
       run: (t, f) =>
@@ -129,7 +133,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.3 ns subresource",
+      scenario: "S3",
+      route: "13.3 ns subresource",
       actor: "namespace-owner",
       attempt: "PUT namespaces/<own>/status with the victim's resource-group annotation",
       run: (t, f) =>
@@ -143,7 +148,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.4 externalIPs",
+      scenario: "S4",
+      route: "13.4 externalIPs",
       actor: "developer",
       attempt: "Service with externalIPs 10.0.0.10 (the cluster DNS address)",
       run: (t, f) =>
@@ -157,7 +163,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.5 system pool",
+      scenario: "S4",
+      route: "13.5 system pool",
       actor: "developer",
       attempt: `pod tolerating ${PLATFORM_POOL_TAINT_KEYS[0]}, selecting the system pool`,
       run: (t, f) =>
@@ -172,7 +179,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.5 system pool",
+      scenario: "S4",
+      route: "13.5 system pool",
       actor: "developer",
       attempt: "pod with spec.nodeName of the system-pool node",
       run: (t, f) =>
@@ -183,7 +191,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.5 system pool",
+      scenario: "S4",
+      route: "13.5 system pool",
       actor: "namespace-owner",
       attempt: "pods/binding of an own unscheduled pod to the system-pool node",
       run: (t, f) => {
@@ -205,7 +214,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.6 pods/status",
+      scenario: "S1",
+      route: "13.6 pods/status",
       actor: "namespace-owner",
       attempt: "pods/status sets an own pod's podIP to another pod's IP",
       run: (t, f) => {
@@ -220,7 +230,8 @@ export function bypassAttempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "13.6 pods/status",
+      scenario: "S1",
+      route: "13.6 pods/status",
       actor: "namespace-owner",
       attempt: "pods/status puts the victim's aadpodidbinding label on an own pod",
       run: (t, f) => {

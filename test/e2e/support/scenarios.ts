@@ -6,10 +6,13 @@
 import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../components/kubernetes/admission/azure-identity-approved-pair";
 import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../components/kubernetes/admission/azure-identity-scope";
 import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admission/binding-selector";
+import { CLUSTER_ADMIN_BINDING_POLICY } from "../../../components/kubernetes/admission/cluster-admin-binding";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../../components/kubernetes/admission/identity-namespace-workloads";
 import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
 import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
 import { TEAM_ROLEBINDING_SUBJECTS_POLICY } from "../../../components/kubernetes/admission/team-rolebinding-subjects";
 import { AAD_POD_IDENTITY_GROUP, MIC_NAME, POD_IDENTITY_LABEL } from "../../../conventions/kubernetes";
+import type { ScenarioId } from "../../../conventions/threats";
 import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";
 import { HOST_ACCESS_PODS, mutatedPod, restrictedPod } from "./pods";
@@ -45,7 +48,10 @@ export interface VictimFacts {
 }
 
 export interface Attempt {
-  scenario: string;
+  /** The threat scenario the attack belongs to (`conventions/threats.ts`). */
+  scenario: ScenarioId;
+  /** A finer label shown beside the scenario, e.g. the bypass it reproduces. */
+  route?: string;
   actor: "developer" | "overprivileged" | "namespace-owner" | "platform";
   attempt: string;
   run(target: Target, facts: VictimFacts): Promise<ApiResponse>;
@@ -61,7 +67,8 @@ export interface Attempt {
  * lets a namespace admin bind any role it holds; only the admission policy refuses the subject.
  */
 const CROSS_TEAM_GRANT: Attempt = {
-  scenario: "cross-team",
+  scenario: "S1",
+  route: "cross-team grant",
   actor: "overprivileged",
   attempt: "RoleBinding in own namespace granting edit to another team's service account",
   run: (t, f) =>
@@ -318,6 +325,44 @@ export function micAttempts(): Attempt[] {
   return [EXEC_INTO_MIC, LIST_IDENTITY_NAMESPACE_SECRETS, ROGUE_MIC_DEPLOYMENT, PATCH_MIC_HOSTPATH];
 }
 
+let serial = 0;
+
+/**
+ * A namespace owner's `*` Role includes `bind`, so RBAC lets it bind `cluster-admin` to itself
+ * within its namespace (every secret, pod and identity object there); only admission refuses it.
+ */
+const NAMESPACE_CLUSTER_ADMIN: Attempt = {
+  scenario: "S2",
+  route: "cluster-admin",
+  actor: "namespace-owner",
+  attempt: "RoleBinding in own namespace to cluster-admin for itself",
+  run: (t, f) => {
+    const owner = client(t, "namespace-owner");
+    return owner.create({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: `owner-cluster-admin-${++serial}`, namespace: f.attackerNamespace },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ apiGroup: "rbac.authorization.k8s.io", kind: "User", name: owner.user }],
+    } as Manifest);
+  },
+  hardened: byPolicy(CLUSTER_ADMIN_BINDING_POLICY, TEAM_ROLEBINDING_SUBJECTS_POLICY),
+  baseline: "allowed",
+};
+
+/**
+ * Only MIC and NMI, at their pinned images, may run in the identity namespace, whoever asks: a pod
+ * there shares the namespace NMI trusts as MIC's and its secrets. The platform itself is refused.
+ */
+const PLATFORM_UNPINNED_IDENTITY_POD: Attempt = {
+  scenario: "S5",
+  actor: "platform",
+  attempt: "pod with an image that is not pinned in the identity namespace (a platform mistake)",
+  run: (t) => client(t, "platform").create(restrictedPod(`unpinned-${++serial}`, t.identityNamespace)),
+  hardened: byPolicy(IDENTITY_NAMESPACE_WORKLOADS_POLICY),
+  baseline: "allowed",
+};
+
 /** Every attempt, in the order of the summary table. */
 export function attempts(): Attempt[] {
   const developer: Attempt[] = [
@@ -362,7 +407,8 @@ export function attempts(): Attempt[] {
     s6Exception("developer", "attacker"),
     ROGUE_MIC_DEPLOYMENT,
     {
-      scenario: "default",
+      scenario: "S6",
+      route: "default namespace",
       actor: "developer",
       attempt: "pod in the default namespace",
       run: (t) => t.developer.create(restrictedPod("squatter", "default")),
@@ -370,7 +416,8 @@ export function attempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "default",
+      scenario: "S6",
+      route: "default namespace",
       actor: "developer",
       attempt: "Deployment in the default namespace",
       run: (t) => t.developer.create(deployment("squatter", "default")),
@@ -378,7 +425,8 @@ export function attempts(): Attempt[] {
       baseline: "allowed",
     },
     {
-      scenario: "escalate",
+      scenario: "S2",
+      route: "cluster-admin",
       actor: "developer",
       attempt: "ClusterRoleBinding to cluster-admin for itself",
       run: (t) =>
@@ -400,6 +448,8 @@ export function attempts(): Attempt[] {
     ...s3("overprivileged"),
     s6Exception("overprivileged", "attacker"),
     CROSS_TEAM_GRANT,
+    NAMESPACE_CLUSTER_ADMIN,
+    PLATFORM_UNPINNED_IDENTITY_POD,
   ];
   return [...developer, ...overprivileged];
 }
