@@ -281,11 +281,11 @@ export const THREAT_CONTROLS = {
   },
   "team-pod-placement": {
     title:
-      "team pods use no system priority class, reserved-taint toleration or `nodeName`; bindings by the scheduler only",
+      "the system pool is tainted for critical add-ons; team pods use no system priority class, reserved-taint toleration or `nodeName`; bindings by the scheduler only",
     component: "kubernetes/guardrails.ts ClusterGuardrails",
     admission: ["aks-hardening-team-pod-placement", "aks-hardening-pod-binding-scheduler-only"],
-    pack: ["k8s-workload-placement"],
-    carriers: POD_TEMPLATES,
+    pack: ["k8s-workload-placement", "aks-system-pool-reserved"],
+    carriers: [...CLUSTER, ...POD_TEMPLATES],
   },
   "service-external-ips": {
     title: "Service `externalIPs` set by the platform only (CVE-2020-8554)",

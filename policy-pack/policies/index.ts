@@ -8,7 +8,7 @@ import { scenariosOfPackPolicy } from "../../conventions/threats";
 import { clusterPolicies } from "./azure/cluster";
 import { aksAuditLogs } from "./azure/diagnostics";
 import { azureFederatedCredentialSubject } from "./azure/federated-credentials";
-import { aksNoNodePublicIp } from "./azure/node-pools";
+import { aksNoNodePublicIp, aksSystemPoolReserved } from "./azure/node-pools";
 import { roleAssignmentPolicies } from "./azure/role-assignments";
 import { k8sAdmissionPoliciesPresent } from "./kubernetes/admission";
 import { k8sNoDefaultNamespace } from "./kubernetes/default-namespace";
@@ -48,6 +48,7 @@ export const packEnforcementLevel: EnforcementLevel = "mandatory";
 const typed: PackPolicy[] = [
   ...clusterPolicies,
   aksNoNodePublicIp,
+  aksSystemPoolReserved,
   aksAuditLogs,
   ...roleAssignmentPolicies,
   azureFederatedCredentialSubject,

@@ -10,6 +10,13 @@ import { toEvaluated } from "../../cli/resources";
 import { evaluatePolicies, EvaluatedResource } from "../../policy-pack/evaluate";
 import { policies } from "../../policy-pack/policies";
 import { runStack } from "../stacks/whole-program";
+import {
+  hasPath,
+  isGuardedProperty,
+  leafPaths,
+  PROPERTY_REGISTRY,
+  REGISTERED_KINDS,
+} from "./property-registry";
 import { CONTROL_REGISTRY, ContainerUnderTest, isGuarded } from "./registry";
 
 const config = JSON.parse(
@@ -84,5 +91,45 @@ describe("control registry", () => {
     weakening.apply(containerOf(copy, setting.split(" ")[0] as "nmi" | "mic"));
     const refused = (await mandatory(copy)).filter((v) => v.policyName === guard);
     expect(refused.length).toBeGreaterThan(0);
+  });
+});
+
+describe("control registry: declared properties", () => {
+  const kindOf = (r: EvaluatedResource) => r.type.split(":").pop()!;
+  const declaredProperties = (rs: EvaluatedResource[]) =>
+    [
+      ...new Set(
+        rs
+          .filter((r) => (REGISTERED_KINDS as readonly string[]).includes(kindOf(r)))
+          .flatMap((r) => leafPaths(r.props).map((p) => `${kindOf(r)} ${p}`)),
+      ),
+    ].sort();
+
+  it("has an entry for every leaf the components declare on the registered kinds, and none stale", () => {
+    const declared = declaredProperties(resources);
+    expect(declared.length).toBeGreaterThan(60);
+    const registered = new Set(PROPERTY_REGISTRY.map((e) => e.setting));
+    expect(declared.filter((s) => !registered.has(s))).toEqual([]);
+    expect([...registered].filter((s) => !declared.includes(s))).toEqual([]);
+  });
+
+  it("names only guards that are policies of the pack", () => {
+    const names = new Set(policies.map((p) => p.name));
+    expect(PROPERTY_REGISTRY.filter(isGuardedProperty).filter((e) => !names.has(e.guard))).toEqual([]);
+  });
+
+  const cases = PROPERTY_REGISTRY.filter(isGuardedProperty).flatMap((entry) =>
+    entry.weakenings.map((w) => [entry.setting, w.name, entry.guard, entry, w] as const),
+  );
+  it.each(cases)("%s weakened (%s) is refused by %s", async (setting, _name, guard, entry, weakening) => {
+    const copy = structuredClone(resources);
+    const [kind, path] = [setting.slice(0, setting.indexOf(" ")), setting.slice(setting.indexOf(" ") + 1)];
+    const target = copy.find(
+      (r) => kindOf(r) === kind && hasPath(r.props, path) && (entry.target?.(r.props) ?? true),
+    );
+    if (!target) throw new Error(`the dev stack has no ${kind} with ${path}`);
+    weakening.apply(target.props);
+    const refused = (await mandatory(copy)).filter((v) => v.policyName === guard);
+    expect(refused.map((v) => v.message).length).toBeGreaterThan(0);
   });
 });

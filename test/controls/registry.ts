@@ -4,8 +4,9 @@
  * `registry.test.ts` on the recorded dev stack). A declared setting that is not hardening is listed
  * too, with the reason, so that the meta-test can require an entry for every declared setting.
  *
- * Covered so far: the NMI and MIC command-line flags and MIC's environment (PodIdentity). Cluster
- * properties, role scopes, namespace labels, RBAC rules, admission settings and bindings, network
+ * This file covers the NMI and MIC command-line flags and MIC's environment (PodIdentity);
+ * `property-registry.ts` covers every declared property of the cluster, its node pools and the
+ * Azure role assignments. Namespace labels, RBAC rules, admission settings and bindings, network
  * policies and quotas are not in the registry yet.
  */
 

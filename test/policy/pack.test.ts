@@ -266,6 +266,7 @@ describe("raw resources a team writes without our components", () => {
         "aks-defender",
         "aks-azure-policy-addon",
         "aks-no-node-public-ip",
+        "aks-system-pool-reserved",
         "aks-audit-logs",
       ]),
     );

@@ -1,0 +1,333 @@
+/**
+ * The control registry for declared properties: every leaf of the inputs the components declare on
+ * the resource kinds below, each either guarded (the pack policy that refuses its weakening, and
+ * the weakenings that prove it) or listed as not hardening, with the reason. `registry.test.ts`
+ * requires an entry for every leaf of the recorded dev stack and runs every weakening.
+ *
+ * Paths: `a.b[].c` (`[]` = every element), keys that are not identifiers as `["aks-hardening.io/team"]`.
+ */
+
+type Props = Record<string, unknown>;
+
+export interface PropertyWeakening {
+  name: string;
+  apply: (props: Props) => void;
+}
+
+export interface GuardedProperty {
+  /** `<Kind> <path>`, e.g. `ManagedCluster aadProfile.enableAzureRBAC`. */
+  setting: string;
+  guard: string;
+  weakenings: PropertyWeakening[];
+  /** Which declared resource of the kind the weakenings edit; default: the first that has the path. */
+  target?: (props: Props) => boolean;
+}
+
+export interface FunctionalProperty {
+  setting: string;
+  notHardening: string;
+}
+
+export type PropertyEntry = GuardedProperty | FunctionalProperty;
+
+/** The kinds whose every declared leaf must have an entry. */
+export const REGISTERED_KINDS = ["ManagedCluster", "AgentPool", "RoleAssignment"] as const;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** The registry's path of each leaf of `value` (arrays folded to `[]`). */
+export function leafPaths(value: unknown, prefix = ""): string[] {
+  if (Array.isArray(value)) {
+    const inner = [...new Set(value.flatMap((v) => leafPaths(v, `${prefix}[]`)))];
+    return inner.length > 0 ? inner : [`${prefix}[]`];
+  }
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value as Props).flatMap(([k, v]) =>
+      leafPaths(v, IDENTIFIER.test(k) ? (prefix ? `${prefix}.${k}` : k) : `${prefix}[${JSON.stringify(k)}]`),
+    );
+  }
+  return [prefix];
+}
+
+/** The objects that hold the last segment of `path`, and that segment's key. */
+function holders(props: Props, path: string): { holder: Props; key: string }[] {
+  const segments = path.match(/\[\]|\["[^"]*"\]|[^.[\]]+/g) ?? [];
+  let current: unknown[] = [props];
+  for (const segment of segments.slice(0, -1)) {
+    current = current.flatMap((c) => {
+      if (segment === "[]") return Array.isArray(c) ? c : [];
+      const key = segment.startsWith('["') ? (JSON.parse(segment.slice(1, -1)) as string) : segment;
+      const next = (c as Props | undefined)?.[key];
+      return next === undefined ? [] : [next];
+    });
+  }
+  const last = segments[segments.length - 1];
+  const key = last.startsWith('["') ? (JSON.parse(last.slice(1, -1)) as string) : last;
+  return current
+    .filter((c): c is Props => c !== null && typeof c === "object")
+    .map((holder) => ({ holder, key }));
+}
+
+/** Sets (or, with `undefined`, removes) the leaf at `path` in every element the path reaches. */
+export function setPath(props: Props, path: string, value: unknown): void {
+  const found = holders(props, path);
+  if (found.length === 0) throw new Error(`nothing at ${path} to weaken`);
+  for (const { holder, key } of found) {
+    if (value === undefined) delete holder[key];
+    else holder[key] = structuredClone(value);
+  }
+}
+
+/** Whether `props` holds the setting at `path` (an array setting, `x[]`, as the array `x`). */
+export function hasPath(props: Props, path: string): boolean {
+  return holders(props, path.replace(/\[\]$/, "")).some(({ holder, key }) => key in holder);
+}
+
+const set = (path: string, value: unknown, name = JSON.stringify(value)): PropertyWeakening => ({
+  name,
+  apply: (p) => setPath(p, path, value),
+});
+const removed = (path: string): PropertyWeakening => ({
+  name: "removed",
+  apply: (p) => setPath(p, path, undefined),
+});
+
+/** A boolean that must stay `expected`: removed (the AKS default is the insecure one) or flipped. */
+function mustStay(kind: string, path: string, expected: boolean, guard: string): GuardedProperty {
+  return { setting: `${kind} ${path}`, guard, weakenings: [removed(path), set(path, !expected)] };
+}
+
+const functional = (kind: string, paths: string[], notHardening: string): FunctionalProperty[] =>
+  paths.map((p) => ({ setting: `${kind} ${p}`, notHardening }));
+
+const MC = "ManagedCluster";
+const POOL = "agentPoolProfiles[]";
+
+export const PROPERTY_REGISTRY: PropertyEntry[] = [
+  // --- ManagedCluster: identity and authentication
+  {
+    setting: `${MC} identity.type`,
+    guard: "aks-managed-identity",
+    weakenings: [removed("identity.type"), set("identity.type", "None")],
+  },
+  ...functional(
+    MC,
+    [
+      "identity.userAssignedIdentities[]",
+      "identityProfile.kubeletidentity.clientId",
+      "identityProfile.kubeletidentity.objectId",
+      "identityProfile.kubeletidentity.resourceId",
+    ],
+    "which managed identities the cluster and its kubelet use (that they are managed identities is `identity.type`)",
+  ),
+  mustStay(MC, "disableLocalAccounts", true, "aks-local-accounts-disabled"),
+  mustStay(MC, "enableRBAC", true, "aks-kubernetes-rbac"),
+  mustStay(MC, "aadProfile.managed", true, "aks-entra-azure-rbac"),
+  mustStay(MC, "aadProfile.enableAzureRBAC", true, "aks-entra-azure-rbac"),
+  {
+    setting: `${MC} aadProfile.adminGroupObjectIDs[]`,
+    notHardening: "who administers the cluster: the platform's Entra groups (config validation requires one)",
+  },
+  // --- API server access
+  {
+    setting: `${MC} apiServerAccessProfile.authorizedIPRanges[]`,
+    guard: "aks-api-server-access",
+    weakenings: [
+      removed("apiServerAccessProfile.authorizedIPRanges"),
+      set("apiServerAccessProfile.authorizedIPRanges", ["0.0.0.0/0"], "opened to the internet"),
+    ],
+  },
+  {
+    setting: `${MC} apiServerAccessProfile.enablePrivateCluster`,
+    notHardening: "a public API server is allowed when authorized IP ranges restrict it (guarded with them)",
+  },
+  // --- network
+  {
+    setting: `${MC} networkProfile.networkPlugin`,
+    guard: "aks-azure-cni-network-policy",
+    weakenings: [removed("networkProfile.networkPlugin"), set("networkProfile.networkPlugin", "kubenet")],
+  },
+  {
+    setting: `${MC} networkProfile.networkPolicy`,
+    guard: "aks-azure-cni-network-policy",
+    weakenings: [removed("networkProfile.networkPolicy"), set("networkProfile.networkPolicy", "none")],
+  },
+  ...functional(
+    MC,
+    [
+      "networkProfile.networkPluginMode",
+      "networkProfile.networkDataplane",
+      "networkProfile.dnsServiceIP",
+      "networkProfile.loadBalancerSku",
+      "networkProfile.outboundType",
+      "networkProfile.podCidr",
+      "networkProfile.serviceCidr",
+    ],
+    "addressing and data-plane choices of Azure CNI; none changes who can reach NMI or IMDS",
+  ),
+  // --- identity features
+  mustStay(MC, "oidcIssuerProfile.enabled", true, "aks-workload-identity"),
+  mustStay(MC, "securityProfile.workloadIdentity.enabled", true, "aks-workload-identity"),
+  {
+    // Absent is off (the AKS default), so only turning it on weakens it.
+    setting: `${MC} podIdentityProfile.enabled`,
+    guard: "aks-pod-identity-addon-disabled",
+    weakenings: [set("podIdentityProfile.enabled", true)],
+  },
+  {
+    setting: `${MC} podIdentityProfile.allowNetworkPluginKubenet`,
+    guard: "aks-pod-identity-addon-disabled",
+    weakenings: [set("podIdentityProfile.allowNetworkPluginKubenet", true)],
+  },
+  // --- upkeep
+  {
+    setting: `${MC} autoUpgradeProfile.upgradeChannel`,
+    guard: "aks-auto-upgrade",
+    weakenings: [
+      removed("autoUpgradeProfile.upgradeChannel"),
+      set("autoUpgradeProfile.upgradeChannel", "none"),
+    ],
+  },
+  {
+    setting: `${MC} autoUpgradeProfile.nodeOSUpgradeChannel`,
+    guard: "aks-auto-upgrade",
+    // Absent is NodeImage, the AKS default for new clusters, so only `None` weakens it.
+    weakenings: [set("autoUpgradeProfile.nodeOSUpgradeChannel", "None")],
+  },
+  mustStay(MC, "securityProfile.defender.securityMonitoring.enabled", true, "aks-defender"),
+  {
+    setting: `${MC} securityProfile.defender.logAnalyticsWorkspaceResourceId`,
+    notHardening: "where Defender writes; that it runs is `securityMonitoring.enabled`",
+  },
+  mustStay(MC, "addonProfiles.azurepolicy.enabled", true, "aks-azure-policy-addon"),
+  {
+    setting: `${MC} kubernetesVersion`,
+    notHardening: "config validation bounds it; patches arrive through `autoUpgradeProfile`",
+  },
+  // --- the system pool
+  {
+    setting: `${MC} ${POOL}.enableNodePublicIP`,
+    guard: "aks-no-node-public-ip",
+    weakenings: [set(`${POOL}.enableNodePublicIP`, true)],
+  },
+  {
+    setting: `${MC} ${POOL}.nodeTaints[]`,
+    guard: "aks-system-pool-reserved",
+    weakenings: [removed(`${POOL}.nodeTaints`), set(`${POOL}.nodeTaints`, [], "emptied")],
+  },
+  {
+    setting: `${MC} ${POOL}.mode`,
+    guard: "aks-system-pool-reserved",
+    weakenings: [set(`${POOL}.mode`, "User")],
+  },
+  ...functional(
+    MC,
+    [
+      `${POOL}.name`,
+      `${POOL}.availabilityZones[]`,
+      `${POOL}.count`,
+      `${POOL}.enableAutoScaling`,
+      `${POOL}.minCount`,
+      `${POOL}.maxCount`,
+      `${POOL}.osType`,
+      `${POOL}.type`,
+      `${POOL}.vmSize`,
+    ],
+    "the system pool's size, placement and machine type",
+  ),
+  ...functional(
+    MC,
+    [
+      "dnsPrefix",
+      "location",
+      "nodeResourceGroup",
+      "resourceGroupName",
+      "resourceName",
+      "sku.name",
+      "sku.tier",
+      'tags["aks-hardening.io/environment"]',
+    ],
+    "names, placement, billing tier and tags",
+  ),
+
+  // --- AgentPool (user and team pools)
+  {
+    setting: "AgentPool enableNodePublicIP",
+    guard: "aks-no-node-public-ip",
+    weakenings: [set("enableNodePublicIP", true)],
+  },
+  {
+    setting: 'AgentPool nodeLabels["aks-hardening.io/team-pool"]',
+    guard: "aks-pod-identity-team-pools",
+    weakenings: [removed('nodeLabels["aks-hardening.io/team-pool"]')],
+  },
+  {
+    setting: "AgentPool nodeTaints[]",
+    guard: "aks-team-node-pool",
+    weakenings: [
+      removed("nodeTaints"),
+      set("nodeTaints", ["aks-hardening.io/team-pool=catalog:PreferNoSchedule"], "PreferNoSchedule"),
+    ],
+  },
+  ...functional(
+    "AgentPool",
+    [
+      "agentPoolName",
+      "availabilityZones[]",
+      "count",
+      "enableAutoScaling",
+      "minCount",
+      "maxCount",
+      "osType",
+      "type",
+      "vmSize",
+      "orchestratorVersion",
+      "resourceGroupName",
+      "resourceName",
+    ],
+    "the pool's name, size, placement, machine type and version",
+  ),
+  {
+    setting: "AgentPool mode",
+    guard: "aks-team-node-pool",
+    weakenings: [set("mode", "System")],
+    target: (p) => p.nodeLabels !== undefined,
+  },
+
+  // --- RoleAssignment
+  {
+    setting: "RoleAssignment scope",
+    guard: "azure-role-assignment-scope",
+    weakenings: [
+      {
+        name: "the subscription",
+        apply: (p) => setPath(p, "scope", String(p.scope).replace(/\/resourceGroups\/.*$/i, "")),
+      },
+    ],
+    target: (p) => !/userAssignedIdentities|virtualMachineScaleSets/i.test(String(p.scope)),
+  },
+  {
+    setting: "RoleAssignment roleDefinitionId",
+    guard: "azure-role-assignment-privileged-roles",
+    weakenings: [
+      {
+        name: "Owner",
+        apply: (p) =>
+          setPath(
+            p,
+            "roleDefinitionId",
+            String(p.roleDefinitionId).replace(/[^/]+$/, "8e3af657-a8ff-443c-a75c-2fe8c4bcb635"),
+          ),
+      },
+    ],
+  },
+  ...functional(
+    "RoleAssignment",
+    ["principalId", "principalType", "roleAssignmentName"],
+    "whom the role is granted to (its identity)",
+  ),
+];
+
+export function isGuardedProperty(entry: PropertyEntry): entry is GuardedProperty {
+  return "guard" in entry;
+}
