@@ -169,10 +169,11 @@ export const THREAT_CONTROLS = {
     carriers: POD_IDENTITY,
   },
   "pod-identity-components-priority": {
-    title: "NMI at `system-node-critical`, MIC at `system-cluster-critical`: no team pod can preempt them",
+    title:
+      "NMI at `system-node-critical`, MIC at `system-cluster-critical`, and a zero-pod quota for those classes in every team namespace: no team pod can preempt them",
     component: "kubernetes/pod-identity.ts PodIdentityInstall",
     admission: ["aks-hardening-team-pod-placement"],
-    pack: ["pod-identity-components-priority"],
+    pack: ["pod-identity-components-priority", "team-namespace-system-priority-quota"],
     carriers: POD_IDENTITY,
   },
   "identity-objects-in-team-namespaces": {

@@ -34,6 +34,7 @@ import {
 import { podIdentityClientIdPairs } from "./stack/identity-pairs";
 import { identityClientIdConsistency } from "./stack/identity-consistency";
 import { teamNamespaceDefaultDeny } from "./stack/network";
+import { teamNamespaceSystemPriorityQuota } from "./stack/system-priority-quota";
 import { k8sWorkloadPodSecurity } from "./stack/pod-security";
 
 export type { PackPolicy, PackResourcePolicy, PackStackPolicy } from "./lib/metadata";
@@ -66,6 +67,7 @@ const typed: PackPolicy[] = [
   podIdentityBindingTargetInNamespace,
   podIdentityResourceInTeamGroup,
   teamNamespaceDefaultDeny,
+  teamNamespaceSystemPriorityQuota,
   ...placementPolicies,
   podIdentityClientIdPairs,
   identityClientIdConsistency,

@@ -7,6 +7,14 @@
  * Paths: `a.b[].c` (`[]` = every element), keys that are not identifiers as `["aks-hardening.io/team"]`.
  */
 
+import {
+  APPROVED_IDENTITIES_ANNOTATION,
+  PSA_LABEL_PREFIX,
+  RESOURCE_GROUP_ANNOTATION,
+  TEAM_LABEL,
+  THREATS_ANNOTATION,
+} from "../../conventions/kubernetes";
+
 type Props = Record<string, unknown>;
 
 export interface PropertyWeakening {
@@ -31,7 +39,17 @@ export interface FunctionalProperty {
 export type PropertyEntry = GuardedProperty | FunctionalProperty;
 
 /** The kinds whose every declared leaf must have an entry. */
-export const REGISTERED_KINDS = ["ManagedCluster", "AgentPool", "RoleAssignment"] as const;
+export const REGISTERED_KINDS = [
+  "ManagedCluster",
+  "AgentPool",
+  "RoleAssignment",
+  "Namespace",
+  "NamespacePatch",
+  "ValidatingAdmissionPolicyBinding",
+  "NetworkPolicy",
+  "ResourceQuota",
+  "LimitRange",
+] as const;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -101,6 +119,15 @@ const functional = (kind: string, paths: string[], notHardening: string): Functi
   paths.map((p) => ({ setting: `${kind} ${p}`, notHardening }));
 
 const MC = "ManagedCluster";
+const TEAM = TEAM_LABEL;
+const RG = RESOURCE_GROUP_ANNOTATION;
+const APPROVED = APPROVED_IDENTITIES_ANNOTATION;
+const PSA = PSA_LABEL_PREFIX;
+const THREATS = THREATS_ANNOTATION;
+
+/** The catalog team's namespace: a team namespace whose AzureIdentities the guards compare against it. */
+const isTeamNamespaceWithPodIdentity = (p: Props) => (p.metadata as Props).name === "catalog";
+const isSystemPriorityQuota = (p: Props) => (p.metadata as Props).name === "no-system-priority";
 const POOL = "agentPoolProfiles[]";
 
 export const PROPERTY_REGISTRY: PropertyEntry[] = [
@@ -325,6 +352,185 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
     "RoleAssignment",
     ["principalId", "principalType", "roleAssignmentName"],
     "whom the role is granted to (its identity)",
+  ),
+
+  // --- Kubernetes objects: what every object declares about itself
+  ...REGISTERED_KINDS.filter((k) => !["ManagedCluster", "AgentPool", "RoleAssignment"].includes(k)).flatMap(
+    (kind) =>
+      functional(
+        kind,
+        [
+          "apiVersion",
+          "kind",
+          "metadata.name",
+          ...(["Namespace", "NamespacePatch", "ValidatingAdmissionPolicyBinding"].includes(kind)
+            ? []
+            : ["metadata.namespace"]),
+        ],
+        "the object's identity (which object, where)",
+      ),
+  ),
+
+  // --- Namespace: the trust anchors and Pod Security
+  {
+    setting: `Namespace metadata.labels["${TEAM}"]`,
+    guard: "pod-identity-resource-in-team-group",
+    // Which team owns a namespace is the platform's own assignment; relabelling one is refused in
+    // the cluster by aks-hardening-namespace-trust-anchors. Removing it drops the team's guards.
+    weakenings: [removed(`metadata.labels["${TEAM}"]`)],
+    target: isTeamNamespaceWithPodIdentity,
+  },
+  {
+    setting: `Namespace metadata.annotations["${RG}"]`,
+    guard: "pod-identity-resource-in-team-group",
+    weakenings: [
+      removed(`metadata.annotations["${RG}"]`),
+      set(
+        `metadata.annotations["${RG}"]`,
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aksh-dev-analytics",
+        "another team's resource group",
+      ),
+    ],
+    target: isTeamNamespaceWithPodIdentity,
+  },
+  {
+    setting: `Namespace metadata.annotations["${APPROVED}"]`,
+    guard: "pod-identity-client-id-pairs",
+    weakenings: [removed(`metadata.annotations["${APPROVED}"]`)],
+    target: isTeamNamespaceWithPodIdentity,
+  },
+  ...(["Namespace", "NamespacePatch"] as const).flatMap((kind): PropertyEntry[] => [
+    {
+      setting: `${kind} metadata.labels["${PSA}enforce"]`,
+      guard: "k8s-namespace-pod-security",
+      weakenings: [
+        removed(`metadata.labels["${PSA}enforce"]`),
+        set(`metadata.labels["${PSA}enforce"]`, "privileged"),
+      ],
+      target: (p) => (p.metadata as Props).name !== "aad-pod-identity",
+    },
+    {
+      setting: `${kind} metadata.labels["${PSA}enforce-version"]`,
+      guard: "k8s-namespace-pod-security",
+      weakenings: [
+        set(`metadata.labels["${PSA}enforce-version"]`, "v1.22"),
+        set(`metadata.labels["${PSA}enforce-version"]`, "1.33"),
+      ],
+    },
+    ...functional(
+      kind,
+      ["audit", "audit-version", "warn", "warn-version"].map((m) => `metadata.labels["${PSA}${m}"]`),
+      "audit and warn only report; what is admitted is decided by enforce (guarded)",
+    ),
+  ]),
+  { setting: 'Namespace metadata.labels["app.kubernetes.io/part-of"]', notHardening: "a descriptive label" },
+  {
+    setting: 'NamespacePatch metadata.annotations["pulumi.com/patchForce"]',
+    notHardening:
+      "server-side apply takes the labels over from whoever set them before (AKS creates `default`)",
+  },
+
+  // --- admission bindings
+  {
+    setting: "ValidatingAdmissionPolicyBinding spec.validationActions[]",
+    guard: "k8s-admission-policies-present",
+    weakenings: [set("spec.validationActions", ["Warn"]), set("spec.validationActions", ["Audit"])],
+  },
+  {
+    setting: "ValidatingAdmissionPolicyBinding spec.policyName",
+    guard: "k8s-admission-policies-present",
+    weakenings: [set("spec.policyName", "aks-hardening-nothing", "a policy that does not exist")],
+  },
+  ...functional(
+    "ValidatingAdmissionPolicyBinding",
+    [`metadata.annotations["${THREATS}"]`, 'metadata.annotations["aks-hardening.io/description"]'],
+    "documentation for whoever reads the cluster",
+  ),
+
+  // --- network policies
+  {
+    setting: "NetworkPolicy spec.policyTypes[]",
+    guard: "team-namespace-default-deny",
+    weakenings: [
+      set("spec.policyTypes", ["Ingress"], "egress no longer denied"),
+      set("spec.policyTypes", ["Egress"], "ingress no longer denied"),
+    ],
+    target: (p) => (p.metadata as Props).name === "default-deny-all",
+  },
+  {
+    setting: "NetworkPolicy spec.egress[].to[].ipBlock.cidr",
+    guard: "team-namespace-default-deny",
+    weakenings: [
+      {
+        name: "every address on every port",
+        apply: (p) => setPath(p, "spec.egress", [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }]),
+      },
+    ],
+  },
+  ...functional(
+    "NetworkPolicy",
+    [
+      "spec.egress[].ports[].port",
+      "spec.egress[].ports[].protocol",
+      'spec.egress[].to[].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]',
+      'spec.egress[].to[].podSelector.matchLabels["k8s-app"]',
+      'spec.podSelector.matchLabels["azure.workload.identity/use"]',
+    ],
+    "which flows the team's pods may use (DNS, their token endpoint); a rule that opens everything is refused (`spec.egress[].to[].ipBlock.cidr`)",
+  ),
+
+  // --- quotas and limits
+  {
+    setting: "ResourceQuota spec.hard.pods",
+    guard: "team-namespace-system-priority-quota",
+    weakenings: [set("spec.hard.pods", "100")],
+    target: isSystemPriorityQuota,
+  },
+  {
+    setting: "ResourceQuota spec.scopeSelector.matchExpressions[].values[]",
+    guard: "team-namespace-system-priority-quota",
+    weakenings: [
+      set(
+        "spec.scopeSelector.matchExpressions[].values",
+        ["system-cluster-critical"],
+        "system-node-critical left out",
+      ),
+    ],
+  },
+  {
+    setting: "ResourceQuota spec.scopeSelector.matchExpressions[].operator",
+    guard: "team-namespace-system-priority-quota",
+    weakenings: [set("spec.scopeSelector.matchExpressions[].operator", "NotIn")],
+  },
+  {
+    setting: "ResourceQuota spec.scopeSelector.matchExpressions[].scopeName",
+    guard: "team-namespace-system-priority-quota",
+    weakenings: [set("spec.scopeSelector.matchExpressions[].scopeName", "BestEffort")],
+  },
+  ...functional(
+    "ResourceQuota",
+    [
+      "limits.cpu",
+      "limits.memory",
+      "requests.cpu",
+      "requests.memory",
+      "persistentvolumeclaims",
+      "services",
+      "services.loadbalancers",
+      "services.nodeports",
+    ].map((k) => (IDENTIFIER.test(k) ? `spec.hard.${k}` : `spec.hard[${JSON.stringify(k)}]`)),
+    "the team's capacity, not its isolation",
+  ),
+  ...functional(
+    "LimitRange",
+    [
+      "spec.limits[].type",
+      "spec.limits[].default.cpu",
+      "spec.limits[].default.memory",
+      "spec.limits[].defaultRequest.cpu",
+      "spec.limits[].defaultRequest.memory",
+    ],
+    "default requests and limits for containers that set none (capacity)",
   ),
 ];
 

@@ -220,6 +220,20 @@ describePolicy({
       expect: /"catalog" enforces PSA "privileged"/,
     },
     {
+      name: "a team namespace pinned to an old Pod Security version",
+      mutate: (rs) =>
+        void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] =
+          "v1.22"),
+      expect: /"payments" pins Pod Security to v1.22, older than v1.30/,
+    },
+    {
+      name: "a version PSA cannot read",
+      mutate: (rs) =>
+        void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] =
+          "1.33"),
+      expect: /enforce-version "1.33" is neither latest nor v1.<minor>/,
+    },
+    {
       name: "identity namespace no longer exempt by config",
       mutate: () => undefined,
       settings: { exemptNamespaces: {} },
@@ -847,6 +861,11 @@ describePolicy({
       expect: /has no binding/,
     },
     {
+      name: "a policy that fails open",
+      mutate: (rs) => void (byName(rs, "vap").spec.failurePolicy = "Ignore"),
+      expect: /failurePolicy "Ignore"; it must be Fail/,
+    },
+    {
       name: "a required policy missing",
       mutate: () => undefined,
       settings: { requiredPolicies: ["aks-hardening-psa-labels"] },
@@ -971,6 +990,28 @@ describePolicy({
       name: "allow-all egress rule",
       mutate: (rs) => void (byName(rs, "deny-payments").spec.egress = [{}]),
       expect: /payments .* for Egress/,
+    },
+    {
+      name: "an allow-all egress policy beside the default deny",
+      mutate: (rs) => [
+        ...rs,
+        k8s("networking.k8s.io/v1", "NetworkPolicy", "open", {
+          metadata: { name: "open", namespace: "payments" },
+          spec: { podSelector: {}, policyTypes: ["Egress"], egress: [{}] },
+        }),
+      ],
+      expect: /NetworkPolicy open in team namespace payments: egress\[0\] allows all traffic/,
+    },
+    {
+      name: "an ingress rule from 0.0.0.0/0 on every port",
+      mutate: (rs) => [
+        ...rs,
+        k8s("networking.k8s.io/v1", "NetworkPolicy", "open", {
+          metadata: { name: "open", namespace: "catalog" },
+          spec: { podSelector: {}, ingress: [{ from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] },
+        }),
+      ],
+      expect: /catalog: ingress\[0\] allows all traffic/,
     },
     {
       name: "selects only some pods",
@@ -1102,5 +1143,65 @@ describePolicy({
       ];
     },
     stillReports: /ClusterRole "identity-writer" grants write/,
+  },
+});
+
+const systemPriorityQuota = (name: string, namespace: string) =>
+  k8s("core/v1", "ResourceQuota", name, {
+    metadata: { name: "no-system-priority", namespace },
+    spec: {
+      hard: { pods: "0" },
+      scopeSelector: {
+        matchExpressions: [
+          {
+            scopeName: "PriorityClass",
+            operator: "In",
+            values: ["system-node-critical", "system-cluster-critical"],
+          },
+        ],
+      },
+    },
+  });
+
+describePolicy({
+  policy: "team-namespace-system-priority-quota",
+  fixture: () => [
+    ...world(),
+    systemPriorityQuota("quota-payments", "payments"),
+    systemPriorityQuota("quota-catalog", "catalog"),
+  ],
+  mutations: [
+    {
+      name: "no quota in a team namespace",
+      mutate: (rs) => rs.filter((r) => r.name !== "quota-catalog"),
+      expect: /Team namespace catalog has no ResourceQuota of zero pods at system-node-critical/,
+    },
+    {
+      name: "a quota that allows pods",
+      mutate: (rs) => void (byName(rs, "quota-payments").spec.hard.pods = "10"),
+      expect: /Team namespace payments has no ResourceQuota/,
+    },
+    {
+      name: "a quota that leaves system-node-critical out",
+      mutate: (rs) =>
+        void (byName(rs, "quota-payments").spec.scopeSelector.matchExpressions[0].values = [
+          "system-cluster-critical",
+        ]),
+      expect: /payments has no ResourceQuota/,
+    },
+    {
+      name: "NotIn instead of In",
+      mutate: (rs) =>
+        void (byName(rs, "quota-payments").spec.scopeSelector.matchExpressions[0].operator = "NotIn"),
+      expect: /payments has no ResourceQuota/,
+    },
+  ],
+  unknown: {
+    name: "one quota's selector, beside a namespace without quota",
+    mutate: (rs) => {
+      byName(rs, "quota-payments").spec.scopeSelector.matchExpressions = UNKNOWN;
+      return rs.filter((r) => r.name !== "quota-catalog");
+    },
+    stillReports: /catalog has no ResourceQuota/,
   },
 });

@@ -2,11 +2,10 @@
  * The blueprint's admission policies are part of the stack wherever our team namespaces are: they
  * are the layer that still holds when someone bypasses Pulumi and uses kubectl (S1-S3, S6).
  */
-import { ADMISSION_POLICY_PREFIX } from "../../../conventions/kubernetes";
-import { TEAM_LABEL } from "../../../conventions/kubernetes";
+import { ADMISSION_POLICY_PREFIX, TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { configWithDefaults } from "../lib/config";
-import { judged } from "../lib/judge";
+import { judged, UNKNOWN } from "../lib/judge";
 import { PackStackPolicy } from "../lib/metadata";
 import { metadataEntry, metadataOf, NAMESPACE_TYPE } from "../stack/stack-index";
 
@@ -32,7 +31,7 @@ const admissionConfig: PolicyConfigSchema = {
 export const k8sAdmissionPoliciesPresent: PackStackPolicy = {
   name: "k8s-admission-policies-present",
   description:
-    "A stack that declares team namespaces (label aks-hardening.io/team) also declares the blueprint's ValidatingAdmissionPolicies (named aks-hardening-*), each with a binding whose validationActions include Deny.",
+    "A stack that declares team namespaces (label aks-hardening.io/team) also declares the blueprint's ValidatingAdmissionPolicies (named aks-hardening-*), each failing closed (failurePolicy Fail) with a binding whose validationActions include Deny.",
   severity: "high",
   remediationSteps:
     'Deploy the ClusterGuardrails component (or the KubernetesHardening component, which includes it) in the stack that creates the team namespaces; bind every policy with validationActions: ["Deny"].',
@@ -53,6 +52,13 @@ export const k8sAdmissionPoliciesPresent: PackStackPolicy = {
         const name = r.type === POLICY_TYPE ? metadataOf(j, r, "name") : undefined;
         if (typeof name === "string" && (name.startsWith(policyPrefix) || requiredPolicies.includes(name))) {
           policies.set(name, r.urn);
+          // `Ignore` admits every request the policy cannot evaluate (a CEL error, a timeout): fail open.
+          const failurePolicy = j.read(() => r.props.spec?.failurePolicy as string | undefined);
+          if (failurePolicy !== undefined && failurePolicy !== UNKNOWN && failurePolicy !== "Fail")
+            j.report(
+              `ValidatingAdmissionPolicy ${name} has failurePolicy ${JSON.stringify(failurePolicy)}; it must be Fail (absent means Fail).`,
+              r.urn,
+            );
         }
       }
       const denying = new Set<string>();

@@ -4,6 +4,11 @@
  * tools of S4 (sniffing NMI traffic) and of node escapes.
  */
 import { DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
+import {
+  ENFORCE_VERSION_LABEL,
+  OLDEST_SUPPORTED_VERSION,
+  parsePodSecurityVersion,
+} from "../../../conventions/pod-security";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { Namespace } from "@pulumi/kubernetes/core/v1/namespace";
 import { configWithDefaults } from "../lib/config";
@@ -42,7 +47,7 @@ const PREFIX = "pod-security.kubernetes.io/";
 export const k8sNamespacePodSecurity: PackResourcePolicy = {
   name: "k8s-namespace-pod-security",
   description:
-    "Every namespace enforces Pod Security Admission at restricted (configurable), except the namespaces the config exempts (the identity namespace may be privileged).",
+    "Every namespace enforces Pod Security Admission at restricted (configurable), except the namespaces the config exempts (the identity namespace may be privileged), pinned to latest or a version the blueprint supports.",
   severity: "critical",
   remediationSteps:
     "Label the namespace `pod-security.kubernetes.io/enforce: restricted` (and `audit`/`warn`, each with a pinned `-version`); only the platform's identity namespace may be `privileged`.",
@@ -66,6 +71,19 @@ export const k8sNamespacePodSecurity: PackResourcePolicy = {
         j.report(
           `Namespace ${JSON.stringify(name)} enforces PSA ${JSON.stringify(enforce)}; it must enforce ${required} or stricter.`,
         );
+      }
+      // A pinned version older than the cluster's leaves out every check added since.
+      const version = new Map(labelMap.known).get(ENFORCE_VERSION_LABEL);
+      if (version !== undefined) {
+        const parsed = parsePodSecurityVersion(version);
+        if (parsed === undefined)
+          j.report(
+            `Namespace ${JSON.stringify(name)}: ${ENFORCE_VERSION_LABEL} ${JSON.stringify(version)} is neither latest nor v1.<minor>.`,
+          );
+        else if (parsed !== "latest" && parsed < OLDEST_SUPPORTED_VERSION)
+          j.report(
+            `Namespace ${JSON.stringify(name)} pins Pod Security to v1.${parsed}, older than v1.${OLDEST_SUPPORTED_VERSION} (the oldest Kubernetes the blueprint supports): the checks added since do not apply.`,
+          );
       }
     }),
   ),

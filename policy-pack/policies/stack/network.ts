@@ -1,6 +1,7 @@
 /**
- * Every team namespace has a default-deny NetworkPolicy (ingress and egress), so a compromised pod
- * reaches only what its team explicitly allowed (and not, say, NMI's port on the node).
+ * Every team namespace has a default-deny NetworkPolicy (ingress and egress), and no allow-all
+ * policy beside it, so a compromised pod reaches only what its team explicitly allowed (and not,
+ * say, NMI's port on the node).
  */
 import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
@@ -30,10 +31,33 @@ export function deniedDirections(j: Judge, policy: PolicyResource): Set<string> 
   return denied;
 }
 
+/** Rules of a policy that let all traffic through: no peers (every address) and no ports (every port). */
+export function openRules(j: Judge, policy: PolicyResource): string[] {
+  const open: string[] = [];
+  for (const [direction, peersKey] of [
+    ["ingress", "from"],
+    ["egress", "to"],
+  ] as const) {
+    const rules = j.items(() => policy.props.spec?.[direction] as Props[] | undefined);
+    rules.forEach((rule, i) => {
+      const peers = j.read(() => rule[peersKey] as Props[] | undefined);
+      const ports = j.read(() => rule.ports as Props[] | undefined);
+      const none = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
+      const everywhere =
+        Array.isArray(peers) &&
+        peers.some((p) =>
+          ["0.0.0.0/0", "::/0"].includes(j.read(() => (p.ipBlock as Props | undefined)?.cidr) as string),
+        );
+      if ((none(peers) || everywhere) && none(ports)) open.push(`${direction}[${i}]`);
+    });
+  }
+  return open;
+}
+
 export const teamNamespaceDefaultDeny: PackStackPolicy = {
   name: "team-namespace-default-deny",
   description:
-    "Every team namespace (label aks-hardening.io/team) has NetworkPolicies with an empty podSelector that deny all ingress and all egress by default.",
+    "Every team namespace (label aks-hardening.io/team) has NetworkPolicies with an empty podSelector that deny all ingress and all egress by default, and no policy there opens all traffic again (a rule with no peers, or 0.0.0.0/0, and no ports).",
   severity: "high",
   remediationSteps:
     'Add a NetworkPolicy in the namespace with `podSelector: {}` and `policyTypes: ["Ingress", "Egress"]` and no rules, then allow the flows the team needs with further policies.',
@@ -41,10 +65,21 @@ export const teamNamespaceDefaultDeny: PackStackPolicy = {
   validateStack: (args, report) =>
     judged(report, (j) => {
       const denied = new Map<string, Set<string>>();
+      const teamNamespaces = new Set(
+        [...namespacesByName(j, args.resources)]
+          .filter(([, ns]) => metadataEntry(j, ns, "labels", TEAM_LABEL) !== undefined)
+          .map(([name]) => name),
+      );
       for (const r of args.resources) {
         if (r.type !== NETWORK_POLICY_TYPE) continue;
         const namespace = metadataOf(j, r, "namespace") ?? "default";
         if (typeof namespace !== "string") continue;
+        if (teamNamespaces.has(namespace))
+          for (const rule of openRules(j, r))
+            j.report(
+              `NetworkPolicy ${String(metadataOf(j, r, "name"))} in team namespace ${namespace}: ${rule} allows all traffic (no peers or 0.0.0.0/0, no ports), undoing the default deny.`,
+              r.urn,
+            );
         const set = denied.get(namespace) ?? new Set<string>();
         deniedDirections(j, r).forEach((d) => set.add(d));
         denied.set(namespace, set);
