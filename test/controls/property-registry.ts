@@ -49,6 +49,10 @@ export const REGISTERED_KINDS = [
   "NetworkPolicy",
   "ResourceQuota",
   "LimitRange",
+  "Role",
+  "ClusterRole",
+  "RoleBinding",
+  "ClusterRoleBinding",
 ] as const;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -127,6 +131,16 @@ const THREATS = THREATS_ANNOTATION;
 
 /** The catalog team's namespace: a team namespace whose AzureIdentities the guards compare against it. */
 const isTeamNamespaceWithPodIdentity = (p: Props) => (p.metadata as Props).name === "catalog";
+/** Kinds without a namespace. */
+const CLUSTER_SCOPED: string[] = [
+  "Namespace",
+  "NamespacePatch",
+  "ValidatingAdmissionPolicyBinding",
+  "ClusterRole",
+  "ClusterRoleBinding",
+];
+const isTeamDeveloper = (p: Props) => (p.metadata as Props).name === "aks-hardening-team-developer";
+const isTeamDiscovery = (p: Props) => (p.metadata as Props).name === "aks-hardening-team-discovery";
 const isSystemPriorityQuota = (p: Props) => (p.metadata as Props).name === "no-system-priority";
 const POOL = "agentPoolProfiles[]";
 
@@ -363,9 +377,7 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
           "apiVersion",
           "kind",
           "metadata.name",
-          ...(["Namespace", "NamespacePatch", "ValidatingAdmissionPolicyBinding"].includes(kind)
-            ? []
-            : ["metadata.namespace"]),
+          ...(CLUSTER_SCOPED.includes(kind) ? [] : ["metadata.namespace"]),
         ],
         "the object's identity (which object, where)",
       ),
@@ -531,6 +543,99 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
       "spec.limits[].defaultRequest.memory",
     ],
     "default requests and limits for containers that set none (capacity)",
+  ),
+
+  // --- RBAC: the team developer Role, the platform's ClusterRoles and their bindings
+  {
+    setting: "Role rules[].verbs[]",
+    guard: "k8s-rbac-role-least-privilege",
+    weakenings: [set("rules[].verbs", ["*"], "every verb")],
+    target: isTeamDeveloper,
+  },
+  {
+    setting: "Role rules[].resources[]",
+    guard: "k8s-rbac-role-least-privilege",
+    weakenings: [set("rules[].resources", ["*"], "every resource")],
+    target: isTeamDeveloper,
+  },
+  {
+    setting: "Role rules[].apiGroups[]",
+    guard: "k8s-rbac-identity-roles-platform-only",
+    weakenings: [
+      {
+        name: "a rule writing identity bindings added",
+        apply: (p) =>
+          void (p.rules as Props[]).push({
+            apiGroups: ["aadpodidentity.k8s.io"],
+            resources: ["azureidentitybindings"],
+            verbs: ["create"],
+          }),
+      },
+    ],
+    target: isTeamDeveloper,
+  },
+  {
+    setting: "ClusterRole rules[].verbs[]",
+    guard: "k8s-rbac-role-least-privilege",
+    weakenings: [set("rules[].verbs", ["*"], "every verb")],
+    target: isTeamDiscovery,
+  },
+  {
+    setting: "ClusterRole rules[].resources[]",
+    guard: "k8s-rbac-role-least-privilege",
+    weakenings: [set("rules[].resources", ["*"], "every resource")],
+    target: (p) => (p.metadata as Props).name === "aks-hardening-aad-pod-identity-mic",
+  },
+  {
+    setting: "ClusterRole rules[].apiGroups[]",
+    guard: "k8s-rbac-role-least-privilege",
+    weakenings: [set("rules[].apiGroups", ["*"], "every API group")],
+    target: (p) => (p.metadata as Props).name === "aks-hardening-aad-pod-identity-mic",
+  },
+  {
+    setting: "ClusterRole rules[].nonResourceURLs[]",
+    notHardening: "the discovery URLs every authenticated user may read (`/api`, `/apis`, `/version`...)",
+  },
+  {
+    setting: "RoleBinding subjects[].name",
+    guard: "k8s-rbac-team-subjects",
+    weakenings: [set("subjects[].name", "everyone", "another group")],
+    target: (p) => (p.metadata as Props).namespace === "catalog",
+  },
+  {
+    setting: "RoleBinding roleRef.name",
+    guard: "k8s-rbac-privileged-bindings",
+    weakenings: [
+      {
+        name: "cluster-admin",
+        apply: (p) =>
+          void (p.roleRef = {
+            apiGroup: "rbac.authorization.k8s.io",
+            kind: "ClusterRole",
+            name: "cluster-admin",
+          }),
+      },
+    ],
+    target: (p) => (p.metadata as Props).namespace === "catalog",
+  },
+  {
+    setting: "ClusterRoleBinding roleRef.name",
+    guard: "k8s-rbac-privileged-bindings",
+    weakenings: [set("roleRef.name", "cluster-admin")],
+    target: isTeamDiscovery,
+  },
+  {
+    setting: "ClusterRoleBinding subjects[].name",
+    guard: "k8s-rbac-privileged-bindings",
+    weakenings: [set("subjects[].name", "everyone", "a group that is not the platform's")],
+    target: (p) => (p.metadata as Props).name === "aks-hardening-platform-admins",
+  },
+  ...(["RoleBinding", "ClusterRoleBinding"] as const).flatMap((kind) =>
+    functional(
+      kind,
+      ["roleRef.apiGroup", "roleRef.kind", "subjects[].kind", "subjects[].apiGroup", "subjects[].namespace"],
+      "the shape of the reference (which role and subject the name points to is guarded by name)",
+    ),
   ),
 ];
 
