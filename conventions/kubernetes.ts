@@ -19,6 +19,15 @@ export const POD_IDENTITY_IMAGE_REPOSITORY = "mcr.microsoft.com/oss/azure/aad-po
 /** Name of the MIC Deployment. NMI treats pods of a `mic-*` ReplicaSet in `--MICNamespace` as MIC. */
 export const MIC_NAME = "mic";
 
+/** Where NMI reads the kubelet flags to detect kubenet (it then refuses to start): one of its two hostPaths. */
+export const KUBELET_CONFIG_PATH = "/etc/default/kubelet";
+
+/** iptables' lock file, shared with kube-proxy on the node: NMI's other hostPath. */
+export const XTABLES_LOCK_PATH = "/run/xtables.lock";
+
+/** The capabilities NMI needs (iptables rules, conntrack, the kubelet config); every other is dropped. */
+export const NMI_CAPABILITIES: readonly string[] = ["DAC_READ_SEARCH", "NET_ADMIN", "NET_RAW"];
+
 /** Name of the NMI DaemonSet. */
 export const NMI_NAME = "nmi";
 

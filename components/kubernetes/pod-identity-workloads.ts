@@ -7,6 +7,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type * as k8s from "@pulumi/kubernetes";
 import {
+  KUBELET_CONFIG_PATH,
+  NMI_CAPABILITIES,
+  XTABLES_LOCK_PATH,
   AKS_POOL_MODE_LABEL,
   MIC_NAME,
   MIC_PRIORITY_CLASS,
@@ -21,10 +24,6 @@ type PodSpec = k8s.types.input.core.v1.PodSpec;
 type Container = k8s.types.input.core.v1.Container;
 type EnvVar = k8s.types.input.core.v1.EnvVar;
 
-/** Where NMI reads the kubelet flags to detect kubenet (it then refuses to start). */
-export const KUBELET_CONFIG_PATH = "/etc/default/kubelet";
-/** iptables' lock file, shared with kube-proxy on the node. */
-export const XTABLES_LOCK_PATH = "/run/xtables.lock";
 /** NMI's probe port: on the host network, so not the common 8080. */
 export const NMI_PROBE_PORT = 8085;
 /** MIC's probe port (pod network). */
@@ -188,7 +187,7 @@ export function nmiPodSpec(settings: PodIdentityWorkloadSettings): PodSpec {
       privileged: false,
       allowPrivilegeEscalation: false,
       readOnlyRootFilesystem: true,
-      capabilities: { drop: ["ALL"], add: ["DAC_READ_SEARCH", "NET_ADMIN", "NET_RAW"] },
+      capabilities: { drop: ["ALL"], add: [...NMI_CAPABILITIES] },
       seccompProfile: RUNTIME_DEFAULT_SECCOMP,
     },
     volumeMounts: [

@@ -53,7 +53,15 @@ export const REGISTERED_KINDS = [
   "ClusterRole",
   "RoleBinding",
   "ClusterRoleBinding",
+  "DaemonSet",
+  "Deployment",
+  "ServiceAccount",
+  "PodDisruptionBudget",
 ] as const;
+
+/** Leaves registered elsewhere: the MIC/NMI command-line flags and environment (`registry.ts`). */
+export const REGISTERED_ELSEWHERE =
+  /^(DaemonSet|Deployment) spec\.template\.spec\.containers\[\]\.(args\[\]|env\[\]\.)/;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -123,6 +131,16 @@ const functional = (kind: string, paths: string[], notHardening: string): Functi
   paths.map((p) => ({ setting: `${kind} ${p}`, notHardening }));
 
 const MC = "ManagedCluster";
+const T = "spec.template.spec.";
+
+/** A container boolean of MIC or NMI that must stay `expected` (absent counts as the weaker value). */
+function mustStayIn(kind: string, path: string, expected: boolean): GuardedProperty {
+  return {
+    setting: `${kind} ${path}`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [set(path, !expected), removed(path)],
+  };
+}
 const TEAM = TEAM_LABEL;
 const RG = RESOURCE_GROUP_ANNOTATION;
 const APPROVED = APPROVED_IDENTITIES_ANNOTATION;
@@ -636,6 +654,172 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
       ["roleRef.apiGroup", "roleRef.kind", "subjects[].kind", "subjects[].apiGroup", "subjects[].namespace"],
       "the shape of the reference (which role and subject the name points to is guarded by name)",
     ),
+  ),
+
+  // --- MIC (Deployment) and NMI (DaemonSet): the pod around the flags
+  ...(["DaemonSet", "Deployment"] as const).flatMap((kind): PropertyEntry[] => {
+    const c = `${T}containers[]`;
+    return [
+      {
+        setting: `${kind} ${c}.image`,
+        guard: "pod-identity-components-hardened",
+        weakenings: [
+          {
+            name: "a release older than v1.8.13",
+            apply: (p) =>
+              setPath(
+                p,
+                `${c}.image`,
+                String((holders(p, `${c}.image`)[0].holder as Props).image).replace(/:v[\d.]+$/, ":v1.8.12"),
+              ),
+          },
+          {
+            name: "another registry",
+            apply: (p) => setPath(p, `${c}.image`, "docker.io/attacker/aad-pod-identity-lookalike:v1.8.17"),
+          },
+        ],
+      },
+      {
+        setting: `${kind} ${T}priorityClassName`,
+        guard: "pod-identity-components-priority",
+        weakenings: [removed(`${T}priorityClassName`), set(`${T}priorityClassName`, "team-default")],
+      },
+      {
+        // Absent is unprivileged, so only turning it on weakens it.
+        setting: `${kind} ${c}.securityContext.privileged`,
+        guard: "pod-identity-components-hardened",
+        weakenings: [set(`${c}.securityContext.privileged`, true)],
+      },
+      mustStayIn(kind, `${c}.securityContext.allowPrivilegeEscalation`, false),
+      mustStayIn(kind, `${c}.securityContext.readOnlyRootFilesystem`, true),
+      {
+        setting: `${kind} ${c}.securityContext.capabilities.drop[]`,
+        notHardening: "dropping ALL is redundant beside the explicit add list, which is guarded",
+      },
+      ...functional(
+        kind,
+        [
+          'metadata.labels["app.kubernetes.io/component"]',
+          'metadata.labels["app.kubernetes.io/name"]',
+          'spec.selector.matchLabels["app.kubernetes.io/component"]',
+          'spec.selector.matchLabels["app.kubernetes.io/name"]',
+          'spec.template.metadata.labels["app.kubernetes.io/component"]',
+          'spec.template.metadata.labels["app.kubernetes.io/name"]',
+          `${c}.name`,
+          `${c}.imagePullPolicy`,
+          `${c}.livenessProbe.httpGet.path`,
+          `${c}.livenessProbe.httpGet.port`,
+          `${c}.livenessProbe.initialDelaySeconds`,
+          `${c}.livenessProbe.periodSeconds`,
+          `${c}.resources.limits.cpu`,
+          `${c}.resources.limits.memory`,
+          `${c}.resources.requests.cpu`,
+          `${c}.resources.requests.memory`,
+          `${c}.securityContext.runAsUser`,
+          `${c}.securityContext.seccompProfile.type`,
+          `${T}tolerations[].key`,
+          `${T}tolerations[].operator`,
+          'spec.template.spec.nodeSelector["kubernetes.io/os"]',
+        ],
+        "labels, probes, sizing and scheduling of the component; the identity namespace's PSA level is privileged by design, so seccomp and the user are the component's choice",
+      ),
+      {
+        setting: `${kind} ${T}serviceAccountName`,
+        notHardening:
+          "another account has none of the component's RBAC: the component stops (fails closed); the identity namespace admits only its own accounts (aks-hardening-identity-namespace-workloads)",
+      },
+      {
+        setting: `${kind} ${T}automountServiceAccountToken`,
+        notHardening: "the component needs its token to watch the API server",
+      },
+    ];
+  }),
+  {
+    setting: `DaemonSet ${T}containers[].securityContext.capabilities.add[]`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [
+      set(`${T}containers[].securityContext.capabilities.add`, ["NET_ADMIN", "SYS_ADMIN"], "SYS_ADMIN added"),
+    ],
+  },
+  {
+    setting: `DaemonSet ${T}hostNetwork`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [
+      set(`${T}hostNetwork`, false, "off (NMI's iptables rules no longer the node's)"),
+      removed(`${T}hostNetwork`),
+    ],
+  },
+  {
+    setting: `DaemonSet ${T}volumes[].hostPath.path`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [set(`${T}volumes[].hostPath.path`, "/etc/kubernetes", "the node's /etc/kubernetes")],
+  },
+  ...functional(
+    "DaemonSet",
+    [
+      `${T}volumes[].hostPath.type`,
+      `${T}volumes[].name`,
+      `${T}volumes[].emptyDir.medium`,
+      `${T}volumes[].emptyDir.sizeLimit`,
+      `${T}containers[].volumeMounts[].mountPath`,
+      `${T}containers[].volumeMounts[].name`,
+      `${T}containers[].volumeMounts[].readOnly`,
+      `${T}dnsPolicy`,
+      "spec.updateStrategy.rollingUpdate.maxUnavailable",
+      "spec.updateStrategy.type",
+    ],
+    "how NMI's volumes are mounted and rolled out (which host paths is guarded: `volumes[].hostPath.path`)",
+  ),
+  {
+    setting: `Deployment ${T}containers[].securityContext.runAsNonRoot`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [set(`${T}containers[].securityContext.runAsNonRoot`, false)],
+  },
+  {
+    setting: `Deployment ${T}securityContext.runAsNonRoot`,
+    notHardening: "the container's own runAsNonRoot (guarded) takes precedence",
+  },
+  ...functional(
+    "Deployment",
+    [
+      `${T}containers[].securityContext.runAsGroup`,
+      `${T}securityContext.seccompProfile.type`,
+      `${T}nodeSelector["kubernetes.azure.com/mode"]`,
+      "spec.replicas",
+      `${T}affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[].podAffinityTerm.labelSelector.matchLabels["app.kubernetes.io/component"]`,
+      `${T}affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[].podAffinityTerm.labelSelector.matchLabels["app.kubernetes.io/name"]`,
+      `${T}affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[].podAffinityTerm.topologyKey`,
+      `${T}affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[].weight`,
+    ],
+    "MIC's placement, replicas and group: availability (MIC down assigns nothing new: fails closed)",
+  ),
+
+  // --- service accounts and MIC's disruption budget
+  ...functional(
+    "ServiceAccount",
+    [
+      'metadata.labels["app.kubernetes.io/component"]',
+      'metadata.labels["app.kubernetes.io/name"]',
+      `metadata.labels["${TEAM}"]`,
+      "automountServiceAccountToken",
+    ],
+    "labels and token mounting of an account; what it may do is its RBAC (guarded)",
+  ),
+  {
+    setting: 'ServiceAccount metadata.annotations["azure.workload.identity/client-id"]',
+    notHardening:
+      "which identity a workload-identity pod asks for; Entra issues a token only if that identity has a federated credential for this account (guarded: azure-federated-credential-subject)",
+  },
+  ...functional(
+    "PodDisruptionBudget",
+    [
+      'metadata.labels["app.kubernetes.io/component"]',
+      'metadata.labels["app.kubernetes.io/name"]',
+      "spec.minAvailable",
+      'spec.selector.matchLabels["app.kubernetes.io/component"]',
+      'spec.selector.matchLabels["app.kubernetes.io/name"]',
+    ],
+    "MIC's availability during node drains",
   ),
 ];
 

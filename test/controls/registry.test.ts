@@ -15,6 +15,7 @@ import {
   isGuardedProperty,
   leafPaths,
   PROPERTY_REGISTRY,
+  REGISTERED_ELSEWHERE,
   REGISTERED_KINDS,
 } from "./property-registry";
 import { CONTROL_REGISTRY, ContainerUnderTest, isGuarded } from "./registry";
@@ -101,7 +102,8 @@ describe("control registry: declared properties", () => {
       ...new Set(
         rs
           .filter((r) => (REGISTERED_KINDS as readonly string[]).includes(kindOf(r)))
-          .flatMap((r) => leafPaths(r.props).map((p) => `${kindOf(r)} ${p}`)),
+          .flatMap((r) => leafPaths(r.props).map((p) => `${kindOf(r)} ${p}`))
+          .filter((s) => !REGISTERED_ELSEWHERE.test(s)),
       ),
     ].sort();
 

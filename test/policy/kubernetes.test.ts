@@ -64,6 +64,12 @@ function mic(): Props {
                 "--immutable-user-msis=abc",
               ],
               env: [{ name: "FORCENAMESPACED", value: "true" }],
+              securityContext: {
+                runAsNonRoot: true,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
+                capabilities: { drop: ["ALL"] },
+              },
             },
           ],
         },
@@ -96,6 +102,8 @@ function nmi(): Props {
               ],
               securityContext: {
                 runAsUser: 0,
+                allowPrivilegeEscalation: false,
+                readOnlyRootFilesystem: true,
                 capabilities: { add: ["NET_ADMIN", "NET_RAW"], drop: ["ALL"] },
               },
             },
@@ -584,6 +592,66 @@ describePolicy({
   policy: "pod-identity-components-hardened",
   fixture: world,
   mutations: [
+    {
+      name: "NMI privileged",
+      mutate: (rs) =>
+        void (byName(rs, "nmi").spec.template.spec.containers[0].securityContext.privileged = true),
+      expect: /NMI runs privileged/,
+    },
+    {
+      name: "NMI with an extra capability",
+      mutate: (rs) =>
+        void byName(rs, "nmi").spec.template.spec.containers[0].securityContext.capabilities.add.push(
+          "SYS_ADMIN",
+        ),
+      expect: /NMI adds capabilities SYS_ADMIN \(allowed: DAC_READ_SEARCH, NET_ADMIN, NET_RAW\)/,
+    },
+    {
+      name: "NMI off the host network",
+      mutate: (rs) => void delete byName(rs, "nmi").spec.template.spec.hostNetwork,
+      expect: /NMI must run on the host network/,
+    },
+    {
+      name: "NMI mounting another host path",
+      mutate: (rs) =>
+        void byName(rs, "nmi").spec.template.spec.volumes.push({
+          name: "etc",
+          hostPath: { path: "/etc/kubernetes" },
+        }),
+      expect: /NMI mounts hostPath "\/etc\/kubernetes"/,
+    },
+    {
+      name: "MIC able to escalate, on the host network, as root, writing its root filesystem",
+      mutate: (rs) => {
+        const spec = byName(rs, "mic").spec.template.spec;
+        spec.hostNetwork = true;
+        spec.containers[0].securityContext = {};
+      },
+      expect: /MIC must set allowPrivilegeEscalation: false/,
+    },
+    {
+      name: "MIC as root",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.containers[0].securityContext.runAsNonRoot = false),
+      expect: /MIC must run as non-root/,
+    },
+    {
+      name: "MIC on the host network",
+      mutate: (rs) => void (byName(rs, "mic").spec.template.spec.hostNetwork = true),
+      expect: /MIC runs on the host network/,
+    },
+    {
+      name: "a look-alike image the pack would not recognise",
+      mutate: (rs) =>
+        void (byName(rs, "nmi").spec.template.spec.containers[0].image = "docker.io/attacker/nmi:v1.8.17"),
+      expect: /runs image docker.io\/attacker\/nmi:v1.8.17 in the identity namespace/,
+    },
+    {
+      name: "a sidecar beside MIC in the identity namespace",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.initContainers = [{ name: "x", image: "busybox:1.36" }]),
+      expect: /runs image busybox:1.36 in the identity namespace/,
+    },
     {
       name: "NMI not namespaced",
       mutate: (rs) => replaceArg(rs, "nmi", "--forceNamespaced"),

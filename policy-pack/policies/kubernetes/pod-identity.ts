@@ -4,7 +4,12 @@
  * mounts and image.
  */
 import { compareVersions } from "../../../conventions/formats";
-import { POD_IDENTITY_IMAGE_REPOSITORY } from "../../../conventions/kubernetes";
+import {
+  KUBELET_CONFIG_PATH,
+  NMI_CAPABILITIES,
+  POD_IDENTITY_IMAGE_REPOSITORY,
+  XTABLES_LOCK_PATH,
+} from "../../../conventions/kubernetes";
 import {
   MINIMUM_POD_IDENTITY_VERSION,
   MINIMUM_POD_IDENTITY_VERSION_REASON,
@@ -281,12 +286,67 @@ function judgeComponent(
       );
     }
   }
+  judgeShape(j, component, container, spec, where);
+}
+
+/**
+ * What the component's pod may do on its node: NMI needs the host network (its iptables rules must
+ * be the node's, or every pod reaches IMDS directly), three capabilities and two hostPaths; MIC needs
+ * none of these. Neither runs privileged or may gain privileges.
+ */
+function judgeShape(j: Judge, component: "mic" | "nmi", container: Props, spec: Props, where: string): void {
+  const security = (field: string) => j.read(() => (container.securityContext as Props | undefined)?.[field]);
+  if (security("privileged") === true) j.report(`${where}: ${component.toUpperCase()} runs privileged.`);
+  const readOnly = security("readOnlyRootFilesystem");
+  if (readOnly !== UNKNOWN && readOnly !== true)
+    j.report(`${where}: ${component.toUpperCase()} must set readOnlyRootFilesystem: true.`);
+  const escalation = security("allowPrivilegeEscalation");
+  if (escalation !== UNKNOWN && escalation !== false)
+    j.report(`${where}: ${component.toUpperCase()} must set allowPrivilegeEscalation: false.`);
+  const allowed = component === "nmi" ? NMI_CAPABILITIES : [];
+  const added = j.items(
+    () => (container.securityContext as Props | undefined)?.capabilities?.add as string[] | undefined,
+  );
+  const extra = added.filter(
+    (c) => typeof c === "string" && !allowed.includes(c.toUpperCase().replace(/^CAP_/, "")),
+  );
+  if (extra.length > 0)
+    j.report(
+      `${where}: ${component.toUpperCase()} adds capabilities ${extra.join(", ")} (allowed: ${allowed.join(", ") || "none"}).`,
+    );
+  for (const field of ["hostPID", "hostIPC"]) {
+    if (j.read(() => spec[field]) === true) j.report(`${where}: ${component.toUpperCase()} sets ${field}.`);
+  }
+  const hostNetwork = j.read(() => spec.hostNetwork);
+  if (component === "nmi") {
+    if (hostNetwork !== UNKNOWN && hostNetwork !== true)
+      j.report(
+        `${where}: NMI must run on the host network: its iptables rules would otherwise not be the node's, and every pod would reach IMDS directly.`,
+      );
+    for (const volume of j.items(() => spec.volumes as Props[] | undefined)) {
+      const path = j.read(() => (volume.hostPath as Props | undefined)?.path);
+      if (typeof path === "string" && path !== XTABLES_LOCK_PATH && path !== KUBELET_CONFIG_PATH)
+        j.report(
+          `${where}: NMI mounts hostPath ${JSON.stringify(path)}; it needs only ${XTABLES_LOCK_PATH} and ${KUBELET_CONFIG_PATH}.`,
+        );
+    }
+  } else {
+    if (hostNetwork === true)
+      j.report(`${where}: MIC runs on the host network; it needs only the pod network.`);
+    const nonRoot = j.read(
+      () =>
+        (container.securityContext as Props | undefined)?.runAsNonRoot ??
+        (spec.securityContext as Props | undefined)?.runAsNonRoot,
+    );
+    if (nonRoot !== UNKNOWN && nonRoot !== true)
+      j.report(`${where}: MIC must run as non-root (runAsNonRoot: true).`);
+  }
 }
 
 export const podIdentityComponentsHardened: PackResourcePolicy = {
   name: "pod-identity-components-hardened",
   description:
-    "MIC and NMI run in the identity namespace, in namespaced mode, with --MICNamespace and MIC's leader election in the identity namespace, NMI without the kubenet override, MIC without azure.json or any hostPath, from the allowed registry at v1.8.13 or newer.",
+    "MIC and NMI run in the identity namespace (and nothing else does), in namespaced mode, with --MICNamespace and MIC's leader election in the identity namespace, NMI without the kubenet override and on the host network with its three capabilities and two hostPaths only, MIC without azure.json, any hostPath, the host network or root, neither privileged nor able to escalate nor writing its root filesystem, from the allowed registry at v1.8.13 or newer.",
   severity: "critical",
   remediationSteps:
     "Use the blueprint's PodIdentity component, or set on NMI `--forceNamespaced=true --MICNamespace=<identity ns> --allow-network-plugin-kubenet=false` and on MIC `--forceNamespaced=true --leader-election-namespace=<identity ns>` with its Azure context from environment variables (no --cloudconfig, no hostPath); image mcr.microsoft.com/oss/azure/aad-pod-identity/{mic,nmi}:v1.8.17.",
@@ -299,6 +359,7 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
       if (template === UNKNOWN || !template.spec) return;
       const spec = template.spec;
       const containers = j.items(() => spec.containers as Props[] | undefined);
+      const namespace = namespaceOf(j, props);
       let found = false;
       for (const container of containers) {
         const image = j.read(() => container.image as string);
@@ -307,8 +368,19 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
         found = true;
         judgeComponent(j, component, container, spec, `${kind} ${args.name}`, config);
       }
+      // The identity namespace runs MIC and NMI alone (twin of aks-hardening-identity-namespace-workloads):
+      // an image the pack does not recognise as either would otherwise escape every check above.
+      if (namespace === config.identityNamespace) {
+        const all = [...containers, ...j.items(() => spec.initContainers as Props[] | undefined)];
+        for (const container of all) {
+          const image = j.read(() => container.image as string);
+          if (typeof image === "string" && !podIdentityComponentOf(image))
+            j.report(
+              `${kind} ${args.name} runs image ${image} in the identity namespace ${JSON.stringify(config.identityNamespace)}, where only MIC and NMI from ${config.allowedImageRegistries.join(", ")} may run.`,
+            );
+        }
+      }
       if (!found) return;
-      const namespace = namespaceOf(j, props);
       if (namespace !== UNKNOWN && namespace !== config.identityNamespace) {
         j.report(
           `${kind} ${args.name} runs aad-pod-identity in ${JSON.stringify(namespace ?? "default")}; it must run in ${JSON.stringify(config.identityNamespace)}.`,
