@@ -670,7 +670,7 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
               setPath(
                 p,
                 `${c}.image`,
-                String((holders(p, `${c}.image`)[0].holder).image).replace(/:v[\d.]+$/, ":v1.8.12"),
+                String(holders(p, `${c}.image`)[0].holder.image).replace(/:v[\d.]+$/, ":v1.8.12"),
               ),
           },
           {
