@@ -36,7 +36,18 @@ export interface FunctionalProperty {
   notHardening: string;
 }
 
-export type PropertyEntry = GuardedProperty | FunctionalProperty;
+/**
+ * A hardening setting the pack cannot judge, because what is correct is the component's own logic
+ * (an admission policy's CEL and what it matches): the tests named here prove it instead.
+ */
+export interface ProvedElsewhere {
+  setting: string;
+  /** Repository paths of the suites that prove the setting. */
+  provedBy: string[];
+  why: string;
+}
+
+export type PropertyEntry = GuardedProperty | FunctionalProperty | ProvedElsewhere;
 
 /** The kinds whose every declared leaf must have an entry. */
 export const REGISTERED_KINDS = [
@@ -57,6 +68,7 @@ export const REGISTERED_KINDS = [
   "Deployment",
   "ServiceAccount",
   "PodDisruptionBudget",
+  "ValidatingAdmissionPolicy",
 ] as const;
 
 /** Leaves registered elsewhere: the MIC/NMI command-line flags and environment (`registry.ts`). */
@@ -151,6 +163,7 @@ const THREATS = THREATS_ANNOTATION;
 const isTeamNamespaceWithPodIdentity = (p: Props) => (p.metadata as Props).name === "catalog";
 /** Kinds without a namespace. */
 const CLUSTER_SCOPED: string[] = [
+  "ValidatingAdmissionPolicy",
   "Namespace",
   "NamespacePatch",
   "ValidatingAdmissionPolicyBinding",
@@ -821,8 +834,53 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
     ],
     "MIC's availability during node drains",
   ),
+
+  // --- admission policies: the settings the pack can judge, and the logic it cannot
+  {
+    setting: "ValidatingAdmissionPolicy spec.failurePolicy",
+    guard: "k8s-admission-policies-present",
+    weakenings: [set("spec.failurePolicy", "Ignore", "Ignore (fails open)")],
+  },
+  ...[
+    "spec.matchConstraints.resourceRules[].apiGroups[]",
+    "spec.matchConstraints.resourceRules[].apiVersions[]",
+    "spec.matchConstraints.resourceRules[].operations[]",
+    "spec.matchConstraints.resourceRules[].resources[]",
+    "spec.matchConstraints.namespaceSelector.matchExpressions[].key",
+    "spec.matchConstraints.namespaceSelector.matchExpressions[].operator",
+    'spec.matchConstraints.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]',
+    "spec.validations[].expression",
+    "spec.variables[].expression",
+    "spec.variables[].name",
+  ].map(
+    (path): ProvedElsewhere => ({
+      setting: `ValidatingAdmissionPolicy ${path}`,
+      provedBy: [
+        "test/kubernetes/hardening-standard.test.ts",
+        "test/kubernetes/admission-pod-identity.test.ts",
+        "test/kubernetes/admission-cluster.test.ts",
+        "test/e2e/attacks.test.ts",
+      ],
+      why: "what a policy matches and checks is the component's logic; the pack cannot know the correct CEL. The component is shown to register exactly the specs the CEL suite evaluates (on the API server's own evaluator) and the attack suite runs against a real API server",
+    }),
+  ),
+  ...functional(
+    "ValidatingAdmissionPolicy",
+    [
+      "spec.validations[].message",
+      "spec.validations[].messageExpression",
+      "spec.validations[].reason",
+      `metadata.annotations["${THREATS}"]`,
+      'metadata.annotations["aks-hardening.io/description"]',
+    ],
+    "the wording of a refusal and documentation for whoever reads the cluster",
+  ),
 ];
 
 export function isGuardedProperty(entry: PropertyEntry): entry is GuardedProperty {
   return "guard" in entry;
+}
+
+export function isProvedElsewhere(entry: PropertyEntry): entry is ProvedElsewhere {
+  return "provedBy" in entry;
 }
