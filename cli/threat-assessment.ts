@@ -2,7 +2,7 @@
  * The threat report's verdicts, read from the policy pack's verdicts through the threat registry
  * (`conventions/threats.ts`): a control is missing when one of its pack policies reports a
  * violation (at any level: advisory means "not blocking", not "fine"), unchecked when the policy
- * config disables one of them, and present when the stack declares what the control concerns and
+ * config disables one of them or one could not decide at preview, and present when the stack declares what the control concerns and
  * its policies found nothing. There are no rules here: what the pack refuses is what the report
  * calls missing, so the two can never disagree.
  */
@@ -29,12 +29,16 @@ export interface ControlFinding {
 export interface ScenarioVerdict {
   id: string;
   title: string;
-  /** `unverified`: nothing is missing, but a guard was disabled by the policy config. */
+  /**
+   * `unverified`: nothing is missing, but a guard was disabled by the policy config or could not
+   * decide at preview, or the stack carries none of the scenario's controls.
+   */
   verdict: "defended" | "exposed" | "unverified";
   controls: ControlFinding[];
 }
 
 interface Declared {
+  provider: string;
   kind: string;
   name: string;
   label: string;
@@ -49,12 +53,21 @@ function declared(resources: PlannedResource[]): Declared[] {
         .metadata;
       const name = typeof meta?.name === "string" ? meta.name : parseUrn(r.urn).name;
       const namespace = typeof meta?.namespace === "string" ? `${meta.namespace}/` : "";
-      return { kind, name, label: `${kind} ${namespace}${name}` };
+      return { provider: r.type.split(":")[0], kind, name, label: `${kind} ${namespace}${name}` };
     });
 }
 
 const carries = (d: Declared, carriers: readonly Carrier[]) =>
-  carriers.some((c) => c.kind === d.kind && (c.name === undefined || c.name === d.name));
+  carriers.some(
+    (c) =>
+      c.provider === d.provider &&
+      (c.kind === "*" || c.kind === d.kind) &&
+      (c.name === undefined || c.name === d.name),
+  );
+
+/** The evaluator's note that a policy met a value known only at `up`: undecided, not a violation. */
+const isDeferral = (v: PolicyViolation) =>
+  v.message.startsWith(`can't run policy '${v.policyName}' during preview`);
 
 const listed = (items: readonly string[]) => items.map((i) => `\`${i}\``).join(", ");
 
@@ -71,7 +84,8 @@ function judgeControl(
   enabled: ReadonlySet<string>,
 ): ControlFinding {
   const base = { id, title: control.title, violations: [] as PolicyViolation[] };
-  const own = violations.filter((v) => control.pack.includes(v.policyName));
+  const mine = violations.filter((v) => control.pack.includes(v.policyName));
+  const own = mine.filter((v) => !isDeferral(v));
   if (own.length > 0) {
     return {
       ...base,
@@ -79,6 +93,15 @@ function judgeControl(
       resources: [...new Set(own.map(violationLabel))],
       detail: own.map((v) => `${v.policyName} (${v.enforcementLevel}): ${v.message}`).join(" "),
       violations: own,
+    };
+  }
+  const deferred = [...new Set(mine.filter(isDeferral).map((v) => v.policyName))];
+  if (deferred.length > 0) {
+    return {
+      ...base,
+      state: "unchecked",
+      resources: [],
+      detail: `${listed(deferred)} could not decide at preview (a value known only at \`up\`)`,
     };
   }
   const disabled = control.pack.filter((p) => !enabled.has(p));
@@ -134,9 +157,10 @@ export function assessScenarios(
   );
   return THREAT_SCENARIOS.map((s) => {
     const findings = s.controls.map((id) => controls.get(id)!);
+    // Nothing present is nothing proved: a stack that carries none of the controls is not "defended".
     const verdict = findings.some((f) => f.state === "missing")
       ? "exposed"
-      : findings.some((f) => f.state === "unchecked")
+      : findings.some((f) => f.state === "unchecked") || !findings.some((f) => f.state === "present")
         ? "unverified"
         : "defended";
     return { id: s.id, title: s.attack, verdict, controls: findings };

@@ -16,6 +16,9 @@ export type ScenarioId = (typeof SCENARIO_IDS)[number];
 
 /** What the stack must declare for a control to apply (kind: last segment of the type token). */
 export interface Carrier {
+  /** The provider package of the type token: a servicebus `Namespace` is no Kubernetes `Namespace`. */
+  provider: "kubernetes" | "azure-native";
+  /** `*`: any kind of that provider. */
   kind: string;
   /** `metadata.name` for Kubernetes objects, else the resource name. Any when absent. */
   name?: string;
@@ -37,19 +40,22 @@ export interface ThreatControl {
   carriers: Carrier[];
 }
 
-const CLUSTER: Carrier[] = [{ kind: "ManagedCluster" }];
+const CLUSTER: Carrier[] = [{ provider: "azure-native", kind: "ManagedCluster" }];
 const POD_IDENTITY: Carrier[] = [
-  { kind: "DaemonSet", name: "nmi" },
-  { kind: "Deployment", name: "mic" },
-  { kind: "AzureIdentity" },
-  { kind: "AzureIdentityBinding" },
+  { provider: "kubernetes", kind: "DaemonSet", name: "nmi" },
+  { provider: "kubernetes", kind: "Deployment", name: "mic" },
+  { provider: "kubernetes", kind: "AzureIdentity" },
+  { provider: "kubernetes", kind: "AzureIdentityBinding" },
 ];
-const NAMESPACES: Carrier[] = [{ kind: "Namespace" }, { kind: "NamespacePatch" }];
+const NAMESPACES: Carrier[] = [
+  { provider: "kubernetes", kind: "Namespace" },
+  { provider: "kubernetes", kind: "NamespacePatch" },
+];
 const RBAC: Carrier[] = [
-  { kind: "Role" },
-  { kind: "ClusterRole" },
-  { kind: "RoleBinding" },
-  { kind: "ClusterRoleBinding" },
+  { provider: "kubernetes", kind: "Role" },
+  { provider: "kubernetes", kind: "ClusterRole" },
+  { provider: "kubernetes", kind: "RoleBinding" },
+  { provider: "kubernetes", kind: "ClusterRoleBinding" },
 ];
 const POD_TEMPLATES: Carrier[] = [
   "Pod",
@@ -61,7 +67,7 @@ const POD_TEMPLATES: Carrier[] = [
   "CronJob",
   "ReplicationController",
   "PodTemplate",
-].map((kind) => ({ kind }));
+].map((kind): Carrier => ({ provider: "kubernetes", kind }));
 const ADMISSION_ONLY_AT_REQUEST =
   "who writes a subresource or which principal sends a request is known only at request time";
 
@@ -121,7 +127,7 @@ export const THREAT_CONTROLS = {
     admission: [],
     noAdmission: "an Azure object: the API server never sees it",
     pack: ["azure-federated-credential-subject"],
-    carriers: [{ kind: "FederatedIdentityCredential" }],
+    carriers: [{ provider: "azure-native", kind: "FederatedIdentityCredential" }],
   },
   "cluster-upkeep": {
     title: "automatic control-plane and node OS upgrades, Defender for Containers, the Azure Policy add-on",
@@ -137,7 +143,7 @@ export const THREAT_CONTROLS = {
     admission: [],
     noAdmission: "an Azure setting: the API server never sees it",
     pack: ["aks-no-node-public-ip"],
-    carriers: [...CLUSTER, { kind: "AgentPool" }],
+    carriers: [...CLUSTER, { provider: "azure-native", kind: "AgentPool" }],
   },
   "audit-logs-alerts": {
     title: "control-plane audit logs to Log Analytics, with alerts on exec, identity-object and RBAC changes",
@@ -158,7 +164,7 @@ export const THREAT_CONTROLS = {
       "azure-role-assignment-scope",
       "azure-managed-identity-operator-scope",
     ],
-    carriers: [{ kind: "RoleAssignment" }],
+    carriers: [{ provider: "azure-native", kind: "RoleAssignment" }],
   },
   "pod-identity-components-hardened": {
     title:
@@ -210,7 +216,7 @@ export const THREAT_CONTROLS = {
     component: "kubernetes/team-namespace.ts TeamNamespaces",
     admission: ["aks-hardening-azure-identity-approved-pair"],
     pack: ["pod-identity-client-id-pairs", "identity-client-id-consistency"],
-    carriers: [...POD_IDENTITY, { kind: "ServiceAccount" }],
+    carriers: [...POD_IDENTITY, { provider: "kubernetes", kind: "ServiceAccount" }],
   },
   "identity-objects-platform-only": {
     title: "only the platform writes identity objects, exceptions included (RBAC and admission)",
@@ -245,7 +251,7 @@ export const THREAT_CONTROLS = {
     component: "kubernetes/guardrails.ts ClusterGuardrails",
     admission: ["aks-hardening-team-rolebinding-subjects"],
     pack: ["k8s-rbac-team-subjects"],
-    carriers: [{ kind: "RoleBinding" }],
+    carriers: [{ provider: "kubernetes", kind: "RoleBinding" }],
   },
   "namespace-pod-security": {
     title:
@@ -293,7 +299,7 @@ export const THREAT_CONTROLS = {
     component: "kubernetes/guardrails.ts ClusterGuardrails",
     admission: ["aks-hardening-service-external-ips"],
     pack: ["k8s-service-no-external-ips"],
-    carriers: [{ kind: "Service" }],
+    carriers: [{ provider: "kubernetes", kind: "Service" }],
   },
   "status-writers": {
     title: "`pods/status` and `services/status` written by the control plane and the platform only",
@@ -309,7 +315,7 @@ export const THREAT_CONTROLS = {
     component: "azure/cluster.ts Cluster",
     admission: ["aks-hardening-team-node-pool"],
     pack: ["k8s-team-node-pool", "aks-team-node-pool", "aks-pod-identity-team-pools"],
-    carriers: [{ kind: "AgentPool" }, ...POD_TEMPLATES],
+    carriers: [{ provider: "azure-native", kind: "AgentPool" }, ...POD_TEMPLATES],
   },
   "admission-policies-present": {
     title: "the blueprint's admission policies are declared and bound with `Deny` wherever teams live",
@@ -325,7 +331,7 @@ export const THREAT_CONTROLS = {
     admission: [],
     noAdmission: "the API server sees every object anyway; this is about the pack seeing them",
     pack: ["k8s-content-visible-at-preview"],
-    carriers: [],
+    carriers: [{ provider: "kubernetes", kind: "*" }],
   },
 } as const satisfies Record<string, ThreatControl>;
 

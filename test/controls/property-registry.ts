@@ -455,10 +455,7 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
     {
       setting: `${kind} metadata.labels["${PSA}enforce-version"]`,
       guard: "k8s-namespace-pod-security",
-      weakenings: [
-        set(`metadata.labels["${PSA}enforce-version"]`, "v1.22"),
-        set(`metadata.labels["${PSA}enforce-version"]`, "1.33"),
-      ],
+      weakenings: [set(`metadata.labels["${PSA}enforce-version"]`, "v1.22")],
     },
     ...functional(
       kind,
@@ -661,10 +658,24 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
     weakenings: [set("subjects[].name", "everyone", "a group that is not the platform's")],
     target: (p) => (p.metadata as Props).name === "aks-hardening-platform-admins",
   },
+  {
+    // A ServiceAccount subject is picked by namespace and name: moving MIC's to a team namespace
+    // hands that team's account MIC's rights over the identity objects.
+    setting: "ClusterRoleBinding subjects[].namespace",
+    guard: "k8s-rbac-identity-protection",
+    weakenings: [set("subjects[].namespace", "catalog", "MIC's account moved to a team namespace")],
+    target: (p) => (p.metadata as Props).name === "aks-hardening-aad-pod-identity-mic",
+  },
+  {
+    setting: "RoleBinding subjects[].namespace",
+    notHardening:
+      "the one ServiceAccount subject of a RoleBinding is MIC's, for its leader-election lock in the identity namespace: another account holding it can stall MIC (which then assigns nothing: fails closed), not obtain a token",
+  },
+
   ...(["RoleBinding", "ClusterRoleBinding"] as const).flatMap((kind) =>
     functional(
       kind,
-      ["roleRef.apiGroup", "roleRef.kind", "subjects[].kind", "subjects[].apiGroup", "subjects[].namespace"],
+      ["roleRef.apiGroup", "roleRef.kind", "subjects[].kind", "subjects[].apiGroup"],
       "the shape of the reference (which role and subject the name points to is guarded by name)",
     ),
   ),
@@ -707,8 +718,13 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
       mustStayIn(kind, `${c}.securityContext.readOnlyRootFilesystem`, true),
       {
         setting: `${kind} ${c}.securityContext.capabilities.drop[]`,
-        notHardening: "dropping ALL is redundant beside the explicit add list, which is guarded",
+        guard: "pod-identity-components-hardened",
+        // `add` stacks on the runtime's default set; only dropping ALL removes it.
+        weakenings: [
+          set(`${c}.securityContext.capabilities.drop`, [], "emptied (the runtime's defaults kept)"),
+        ],
       },
+
       ...functional(
         kind,
         [
@@ -730,11 +746,8 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
           `${c}.resources.requests.memory`,
           `${c}.securityContext.runAsUser`,
           `${c}.securityContext.seccompProfile.type`,
-          `${T}tolerations[].key`,
-          `${T}tolerations[].operator`,
-          'spec.template.spec.nodeSelector["kubernetes.io/os"]',
         ],
-        "labels, probes, sizing and scheduling of the component; the identity namespace's PSA level is privileged by design, so seccomp and the user are the component's choice",
+        "labels, probes and sizing of the component; the identity namespace's PSA level is privileged by design, so seccomp and the user are the component's choice",
       ),
       {
         setting: `${kind} ${T}serviceAccountName`,
@@ -754,6 +767,40 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
       set(`${T}containers[].securityContext.capabilities.add`, ["NET_ADMIN", "SYS_ADMIN"], "SYS_ADMIN added"),
     ],
   },
+  {
+    // Where NMI does not run, its iptables rules are gone and every pod on the node reaches IMDS.
+    setting: `DaemonSet ${T}tolerations[].key`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [
+      set(
+        `${T}tolerations`,
+        [{ key: "CriticalAddonsOnly", operator: "Exists" }],
+        "the team pools no longer tolerated",
+      ),
+    ],
+  },
+  {
+    setting: `DaemonSet ${T}tolerations[].operator`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [set(`${T}tolerations[].operator`, "Equal", "Equal (a key's other values untolerated)")],
+  },
+  {
+    setting: `DaemonSet ${T}nodeSelector["kubernetes.io/os"]`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [set(`${T}nodeSelector["kubernetes.io/os"]`, "windows")],
+  },
+  {
+    setting: `DaemonSet ${T}containers[].volumeMounts[].readOnly`,
+    guard: "pod-identity-components-hardened",
+    weakenings: [
+      set(`${T}containers[].volumeMounts[].readOnly`, false, "the kubelet configuration writable"),
+    ],
+  },
+  ...functional(
+    "Deployment",
+    [`${T}tolerations[].key`, `${T}tolerations[].operator`, `${T}nodeSelector["kubernetes.io/os"]`],
+    "where MIC runs: availability only (MIC down assigns nothing new: fails closed)",
+  ),
   {
     setting: `DaemonSet ${T}hostNetwork`,
     guard: "pod-identity-components-hardened",
@@ -776,7 +823,6 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
       `${T}volumes[].emptyDir.sizeLimit`,
       `${T}containers[].volumeMounts[].mountPath`,
       `${T}containers[].volumeMounts[].name`,
-      `${T}containers[].volumeMounts[].readOnly`,
       `${T}dnsPolicy`,
       "spec.updateStrategy.rollingUpdate.maxUnavailable",
       "spec.updateStrategy.type",

@@ -4,7 +4,7 @@
  * NMI and an exception; the admission policies), then one mutation per case.
  */
 import type { EvaluatedResource } from "../../policy-pack/evaluate";
-import { byName, describePolicy, k8s, Props, UNKNOWN } from "./harness";
+import { byName, describePolicy, k8s, Props, run, UNKNOWN } from "./harness";
 
 const PLATFORM_GROUP = "30ad0ca3-cc4a-49af-b234-677d4f218dbc";
 const TEAM_GROUP = "5754ec6f-95a4-4ad1-a1a1-dc14d0d3a2f6";
@@ -86,7 +86,15 @@ function nmi(): Props {
         metadata: { labels: { app: "nmi" } },
         spec: {
           hostNetwork: true,
-          volumes: [{ name: "iptableslock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } }],
+          nodeSelector: { "kubernetes.io/os": "linux" },
+          tolerations: [
+            { key: "CriticalAddonsOnly", operator: "Exists" },
+            { key: "aks-hardening.io/team-pool", operator: "Exists" },
+          ],
+          volumes: [
+            { name: "iptableslock", hostPath: { path: "/run/xtables.lock", type: "FileOrCreate" } },
+            { name: "kubelet-config", hostPath: { path: "/etc/default/kubelet", type: "FileOrCreate" } },
+          ],
           containers: [
             {
               name: "nmi",
@@ -100,6 +108,7 @@ function nmi(): Props {
                 "--enable-conntrack-deletion=true",
                 "--allow-network-plugin-kubenet=false",
               ],
+              volumeMounts: [{ name: "kubelet-config", mountPath: "/etc/default/kubelet", readOnly: true }],
               securityContext: {
                 runAsUser: 0,
                 allowPrivilegeEscalation: false,
@@ -233,13 +242,6 @@ describePolicy({
         void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] =
           "v1.22"),
       expect: /"payments" pins Pod Security to v1.22, older than v1.30/,
-    },
-    {
-      name: "a version PSA cannot read",
-      mutate: (rs) =>
-        void (byName(rs, "ns-payments").metadata.labels["pod-security.kubernetes.io/enforce-version"] =
-          "1.33"),
-      expect: /enforce-version "1.33" is neither latest nor v1.<minor>/,
     },
     {
       name: "identity namespace no longer exempt by config",
@@ -592,6 +594,40 @@ describePolicy({
   policy: "pod-identity-components-hardened",
   fixture: world,
   mutations: [
+    {
+      name: "NMI keeping the runtime's default capabilities",
+      mutate: (rs) =>
+        void (byName(rs, "nmi").spec.template.spec.containers[0].securityContext.capabilities.drop = []),
+      expect: /NMI must drop ALL capabilities/,
+    },
+    {
+      name: "NMI with a writable kubelet configuration",
+      mutate: (rs) => void delete byName(rs, "nmi").spec.template.spec.containers[0].volumeMounts[0].readOnly,
+      expect: /NMI mounts \/etc\/default\/kubelet writable/,
+    },
+    {
+      name: "NMI not tolerating the team pools",
+      mutate: (rs) => void byName(rs, "nmi").spec.template.spec.tolerations.pop(),
+      expect: /NMI does not tolerate aks-hardening.io\/team-pool/,
+    },
+    {
+      name: "NMI on Windows nodes only",
+      mutate: (rs) =>
+        void (byName(rs, "nmi").spec.template.spec.nodeSelector = { "kubernetes.io/os": "windows" }),
+      expect: /leaves Linux nodes without NMI/,
+    },
+    {
+      name: "a look-alike MIC image as an init container beside the real MIC",
+      mutate: (rs) =>
+        void (byName(rs, "mic").spec.template.spec.initContainers = [
+          {
+            name: "x",
+            image: "docker.io/attacker/aad-pod-identity/mic:v1.8.17",
+            command: ["sh", "-c", "cat /var/run/secrets/*"],
+          },
+        ]),
+      expect: /image docker.io\/attacker\/aad-pod-identity\/mic:v1.8.17 is not from/,
+    },
     {
       name: "NMI privileged",
       mutate: (rs) =>
@@ -1082,6 +1118,21 @@ describePolicy({
       expect: /catalog: ingress\[0\] allows all traffic/,
     },
     {
+      name: "an egress rule whose ports all lack a port number",
+      mutate: (rs) => [
+        ...rs,
+        k8s("networking.k8s.io/v1", "NetworkPolicy", "open", {
+          metadata: { name: "open", namespace: "payments" },
+          spec: {
+            podSelector: {},
+            policyTypes: ["Egress"],
+            egress: [{ ports: [{ protocol: "TCP" }, { protocol: "UDP" }] }],
+          },
+        }),
+      ],
+      expect: /payments: egress\[0\] allows all traffic/,
+    },
+    {
       name: "selects only some pods",
       mutate: (rs) => void (byName(rs, "deny-payments").spec.podSelector = { matchLabels: { app: "api" } }),
       expect: /payments has no default-deny/,
@@ -1258,6 +1309,20 @@ describePolicy({
       expect: /payments has no ResourceQuota/,
     },
     {
+      name: "a quota narrowed by scopes",
+      mutate: (rs) => void (byName(rs, "quota-payments").spec.scopes = ["Terminating"]),
+      expect: /payments has no ResourceQuota/,
+    },
+    {
+      name: "a second expression (ANDed: the quota counts fewer pods)",
+      mutate: (rs) =>
+        void byName(rs, "quota-payments").spec.scopeSelector.matchExpressions.push({
+          scopeName: "Terminating",
+          operator: "Exists",
+        }),
+      expect: /payments has no ResourceQuota/,
+    },
+    {
       name: "NotIn instead of In",
       mutate: (rs) =>
         void (byName(rs, "quota-payments").spec.scopeSelector.matchExpressions[0].operator = "NotIn"),
@@ -1272,4 +1337,43 @@ describePolicy({
     },
     stillReports: /catalog has no ResourceQuota/,
   },
+});
+
+describe("team-namespace-system-priority-quota and team-namespace-default-deny accept", () => {
+  const mandatory = async (policy: string, rs: EvaluatedResource[]) =>
+    (await run(policy, rs)).filter((v) => v.enforcementLevel === "mandatory").map((v) => v.message);
+  const quotas = () => [
+    systemPriorityQuota("quota-payments", "payments"),
+    systemPriorityQuota("quota-catalog", "catalog"),
+  ];
+  const capacity = k8s("core/v1", "ResourceQuota", "capacity", {
+    metadata: { name: "team-quota", namespace: "payments" },
+    spec: { hard: { pods: "50" } },
+  });
+
+  it.each([
+    ["before", () => [capacity, ...world(), ...quotas()]],
+    ["after", () => [...world(), ...quotas(), capacity]],
+  ])("a capacity quota %s the cap, with the cap's values unknown", async (_order, make) => {
+    const rs = make();
+    byName(rs, "quota-payments").spec.scopeSelector.matchExpressions[0].values = UNKNOWN;
+    expect(await mandatory("team-namespace-system-priority-quota", rs)).toEqual([]);
+  });
+
+  it("internet egress that excepts the cluster and IMDS", async () => {
+    const rs = [
+      ...world(),
+      k8s("networking.k8s.io/v1", "NetworkPolicy", "internet", {
+        metadata: { name: "internet", namespace: "payments" },
+        spec: {
+          podSelector: {},
+          policyTypes: ["Egress"],
+          egress: [
+            { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "169.254.169.254/32"] } }] },
+          ],
+        },
+      }),
+    ];
+    expect(await mandatory("team-namespace-default-deny", rs)).toEqual([]);
+  });
 });

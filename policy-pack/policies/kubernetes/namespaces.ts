@@ -76,11 +76,8 @@ export const k8sNamespacePodSecurity: PackResourcePolicy = {
       const version = new Map(labelMap.known).get(ENFORCE_VERSION_LABEL);
       if (version !== undefined) {
         const parsed = parsePodSecurityVersion(version);
-        if (parsed === undefined)
-          j.report(
-            `Namespace ${JSON.stringify(name)}: ${ENFORCE_VERSION_LABEL} ${JSON.stringify(version)} is neither latest nor v1.<minor>.`,
-          );
-        else if (parsed !== "latest" && parsed < OLDEST_SUPPORTED_VERSION)
+        // An unreadable version is read by PSA as latest: not weaker, so not refused.
+        if (parsed !== undefined && parsed !== "latest" && parsed < OLDEST_SUPPORTED_VERSION)
           j.report(
             `Namespace ${JSON.stringify(name)} pins Pod Security to v1.${parsed}, older than v1.${OLDEST_SUPPORTED_VERSION} (the oldest Kubernetes the blueprint supports): the checks added since do not apply.`,
           );

@@ -7,7 +7,9 @@ import { compareVersions } from "../../../conventions/formats";
 import {
   KUBELET_CONFIG_PATH,
   NMI_CAPABILITIES,
+  PLATFORM_POOL_TAINT_KEYS,
   POD_IDENTITY_IMAGE_REPOSITORY,
+  TEAM_POOL_KEY,
   XTABLES_LOCK_PATH,
 } from "../../../conventions/kubernetes";
 import {
@@ -290,6 +292,37 @@ function judgeComponent(
 }
 
 /**
+ * NMI must run on every Linux node that runs pods: where it does not run (or stops), its iptables
+ * rules are gone and every pod on the node reaches IMDS, with every identity assigned there.
+ */
+function judgeNmiPlacement(j: Judge, spec: Props, where: string): void {
+  const tolerations = j.list(() => spec.tolerations as Props[] | undefined);
+  if (tolerations.complete) {
+    const tolerated = (key: string) =>
+      tolerations.known.some(
+        (t) =>
+          (t.key === key || (t.key === undefined && t.operator === "Exists")) &&
+          (t.operator === "Exists" || t.operator === undefined) &&
+          (t.effect === undefined || t.effect === "NoSchedule"),
+      );
+    const missing = [...PLATFORM_POOL_TAINT_KEYS, TEAM_POOL_KEY].filter((k) => !tolerated(k));
+    if (missing.length > 0)
+      j.report(
+        `${where}: NMI does not tolerate ${missing.join(", ")} (operator Exists): nodes with those taints would run pods without NMI, and they would reach IMDS.`,
+      );
+  }
+  const selector = j.map(() => spec.nodeSelector as Record<string, string> | undefined);
+  const os = new Map(selector.known).get("kubernetes.io/os");
+  const others = selector.known.filter(([k]) => k !== "kubernetes.io/os").map(([k]) => k);
+  if ((os !== undefined && os !== "linux") || others.length > 0)
+    j.report(
+      `${where}: NMI's nodeSelector ${JSON.stringify(Object.fromEntries(selector.known))} leaves Linux nodes without NMI (select kubernetes.io/os=linux only).`,
+    );
+  if (j.read(() => (spec.affinity as Props | undefined)?.nodeAffinity) !== undefined)
+    j.report(`${where}: NMI has a node affinity: it must run on every Linux node.`);
+}
+
+/**
  * What the component's pod may do on its node: NMI needs the host network (its iptables rules must
  * be the node's, or every pod reaches IMDS directly), three capabilities and two hostPaths; MIC needs
  * none of these. Neither runs privileged or may gain privileges.
@@ -303,6 +336,12 @@ function judgeShape(j: Judge, component: "mic" | "nmi", container: Props, spec: 
   const escalation = security("allowPrivilegeEscalation");
   if (escalation !== UNKNOWN && escalation !== false)
     j.report(`${where}: ${component.toUpperCase()} must set allowPrivilegeEscalation: false.`);
+  // `add` stacks on the runtime's default set (DAC_OVERRIDE, SETUID...): only `drop: [ALL]` removes it.
+  const dropped = j.list(
+    () => (container.securityContext as Props | undefined)?.capabilities?.drop as string[] | undefined,
+  );
+  if (dropped.complete && !dropped.known.some((c) => typeof c === "string" && c.toUpperCase() === "ALL"))
+    j.report(`${where}: ${component.toUpperCase()} must drop ALL capabilities (capabilities.drop: [ALL]).`);
   const allowed = component === "nmi" ? NMI_CAPABILITIES : [];
   const added = j.items(
     () => (container.securityContext as Props | undefined)?.capabilities?.add as string[] | undefined,
@@ -323,12 +362,23 @@ function judgeShape(j: Judge, component: "mic" | "nmi", container: Props, spec: 
       j.report(
         `${where}: NMI must run on the host network: its iptables rules would otherwise not be the node's, and every pod would reach IMDS directly.`,
       );
+    judgeNmiPlacement(j, spec, where);
+    const hostVolumes = new Set<string>();
     for (const volume of j.items(() => spec.volumes as Props[] | undefined)) {
       const path = j.read(() => (volume.hostPath as Props | undefined)?.path);
+      const name = j.read(() => volume.name);
+      if (path === KUBELET_CONFIG_PATH && typeof name === "string") hostVolumes.add(name);
       if (typeof path === "string" && path !== XTABLES_LOCK_PATH && path !== KUBELET_CONFIG_PATH)
         j.report(
           `${where}: NMI mounts hostPath ${JSON.stringify(path)}; it needs only ${XTABLES_LOCK_PATH} and ${KUBELET_CONFIG_PATH}.`,
         );
+    }
+    // A writable kubelet configuration would let NMI (root on the host network) rewrite the kubelet's flags.
+    for (const mount of j.items(() => container.volumeMounts as Props[] | undefined)) {
+      const name = j.read(() => mount.name);
+      const readOnly = j.read(() => mount.readOnly);
+      if (typeof name === "string" && hostVolumes.has(name) && readOnly !== UNKNOWN && readOnly !== true)
+        j.report(`${where}: NMI mounts ${KUBELET_CONFIG_PATH} writable; mount it readOnly.`);
     }
   } else {
     if (hostNetwork === true)
@@ -361,7 +411,9 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
       const containers = j.items(() => spec.containers as Props[] | undefined);
       const namespace = namespaceOf(j, props);
       let found = false;
-      for (const container of containers) {
+      // Init containers are judged like the others: one with MIC's image runs with MIC's account.
+      const initContainers = j.items(() => spec.initContainers as Props[] | undefined);
+      for (const container of [...containers, ...initContainers]) {
         const image = j.read(() => container.image as string);
         const component = typeof image === "string" ? podIdentityComponentOf(image) : undefined;
         if (!component) continue;
@@ -371,8 +423,7 @@ export const podIdentityComponentsHardened: PackResourcePolicy = {
       // The identity namespace runs MIC and NMI alone (twin of aks-hardening-identity-namespace-workloads):
       // an image the pack does not recognise as either would otherwise escape every check above.
       if (namespace === config.identityNamespace) {
-        const all = [...containers, ...j.items(() => spec.initContainers as Props[] | undefined)];
-        for (const container of all) {
+        for (const container of [...containers, ...initContainers]) {
           const image = j.read(() => container.image as string);
           if (typeof image === "string" && !podIdentityComponentOf(image))
             j.report(

@@ -31,7 +31,30 @@ export function deniedDirections(j: Judge, policy: PolicyResource): Set<string> 
   return denied;
 }
 
-/** Rules of a policy that let all traffic through: no peers (every address) and no ports (every port). */
+/** A port entry that admits every port of its protocol: no `port`, or `port: 1` through `endPort: 65535`. */
+function everyPort(j: Judge, entry: Props): boolean {
+  const port = j.read(() => entry.port);
+  const endPort = j.read(() => entry.endPort);
+  return port === undefined || ((port === 1 || port === "1") && endPort === 65535);
+}
+
+/** A peer that is every address: `ipBlock` 0.0.0.0/0 or ::/0 with nothing excepted. */
+function everyAddress(j: Judge, peer: Props): boolean {
+  const block = j.read(() => peer.ipBlock as Props | undefined);
+  if (typeof block !== "object" || block === null) return false;
+  const cidr = j.read(() => block.cidr);
+  const except = j.read(() => block.except as unknown[] | undefined);
+  return (
+    (cidr === "0.0.0.0/0" || cidr === "::/0") &&
+    (except === undefined || (Array.isArray(except) && except.length === 0))
+  );
+}
+
+/**
+ * Rules of a policy that let all traffic through: no peers (or a peer that is every address) and no
+ * ports (or only entries that admit every port). Coverage assembled from several narrower CIDRs
+ * (0.0.0.0/1 + 128.0.0.0/1) is not computed.
+ */
 export function openRules(j: Judge, policy: PolicyResource): string[] {
   const open: string[] = [];
   for (const [direction, peersKey] of [
@@ -40,15 +63,12 @@ export function openRules(j: Judge, policy: PolicyResource): string[] {
   ] as const) {
     const rules = j.items(() => policy.props.spec?.[direction] as Props[] | undefined);
     rules.forEach((rule, i) => {
-      const peers = j.read(() => rule[peersKey] as Props[] | undefined);
-      const ports = j.read(() => rule.ports as Props[] | undefined);
-      const none = (v: unknown) => v === undefined || (Array.isArray(v) && v.length === 0);
-      const everywhere =
-        Array.isArray(peers) &&
-        peers.some((p) =>
-          ["0.0.0.0/0", "::/0"].includes(j.read(() => (p.ipBlock as Props | undefined)?.cidr) as string),
-        );
-      if ((none(peers) || everywhere) && none(ports)) open.push(`${direction}[${i}]`);
+      const peers = j.list(() => rule[peersKey] as Props[] | undefined);
+      const ports = j.list(() => rule.ports as Props[] | undefined);
+      if (!peers.complete || !ports.complete) return;
+      const allPeers = peers.known.length === 0 || peers.known.some((p) => everyAddress(j, p));
+      const allPorts = ports.known.length === 0 || ports.known.every((p) => everyPort(j, p));
+      if (allPeers && allPorts) open.push(`${direction}[${i}]`);
     });
   }
   return open;

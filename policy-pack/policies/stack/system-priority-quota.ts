@@ -11,19 +11,40 @@ import { metadataEntry, metadataOf, namespacesByName } from "./stack-index";
 
 const RESOURCE_QUOTA_TYPE = "kubernetes:core/v1:ResourceQuota";
 
-/** Whether the quota caps pods at zero for every system class; `UNKNOWN` until up. */
+/**
+ * Whether the quota caps pods at zero for every system class; `UNKNOWN` until up. Scopes and further
+ * expressions narrow what a quota counts (they are ANDed), so the cap must stand alone: no `scopes`,
+ * one expression, `PriorityClass In` both classes.
+ */
 function capsSystemPriority(j: Judge, quota: PolicyResource): boolean | typeof UNKNOWN {
   const pods = j.read(() => (quota.props.spec?.hard as Props | undefined)?.pods);
   if (pods === UNKNOWN) return UNKNOWN;
   if (pods !== "0" && pods !== 0) return false;
+  const scopes = j.list(() => quota.props.spec?.scopes as string[] | undefined);
+  if (scopes.known.length > 0) return false;
   const expressions = j.list(() => quota.props.spec?.scopeSelector?.matchExpressions as Props[] | undefined);
-  const covered = new Set<string>();
-  for (const e of expressions.known) {
-    if (j.read(() => e.scopeName) !== "PriorityClass" || j.read(() => e.operator) !== "In") continue;
-    for (const v of j.items(() => e.values as string[] | undefined)) covered.add(v);
-  }
-  const all = SYSTEM_PRIORITY_CLASSES.every((c) => covered.has(c));
-  return all ? true : expressions.complete ? false : UNKNOWN;
+  if (!expressions.complete || !scopes.complete) return UNKNOWN;
+  if (expressions.known.length !== 1) return false;
+  const [e] = expressions.known;
+  const scopeName = j.read(() => e.scopeName);
+  const operator = j.read(() => e.operator);
+  const values = j.list(() => e.values as string[] | undefined);
+  if (scopeName === UNKNOWN || operator === UNKNOWN || !values.complete) return UNKNOWN;
+  return (
+    scopeName === "PriorityClass" &&
+    operator === "In" &&
+    SYSTEM_PRIORITY_CLASSES.every((c) => values.known.includes(c))
+  );
+}
+
+/** One namespace's verdict from several quotas: one that caps wins, then an undecided one. */
+function merged(
+  a: boolean | typeof UNKNOWN | undefined,
+  b: boolean | typeof UNKNOWN,
+): boolean | typeof UNKNOWN {
+  if (a === true || b === true) return true;
+  if (a === UNKNOWN || b === UNKNOWN) return UNKNOWN;
+  return false;
 }
 
 export const teamNamespaceSystemPriorityQuota: PackStackPolicy = {
@@ -39,9 +60,7 @@ export const teamNamespaceSystemPriorityQuota: PackStackPolicy = {
         if (r.type !== RESOURCE_QUOTA_TYPE) continue;
         const namespace = metadataOf(j, r, "namespace") ?? "default";
         if (typeof namespace !== "string") continue;
-        const verdict = capsSystemPriority(j, r);
-        if (verdicts.get(namespace) !== true)
-          verdicts.set(namespace, verdict === true ? true : (verdicts.get(namespace) ?? verdict));
+        verdicts.set(namespace, merged(verdicts.get(namespace), capsSystemPriority(j, r)));
       }
       for (const [name, namespace] of namespacesByName(j, args.resources)) {
         if (metadataEntry(j, namespace, "labels", TEAM_LABEL) === undefined) continue;

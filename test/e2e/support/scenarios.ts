@@ -358,7 +358,12 @@ const PLATFORM_UNPINNED_IDENTITY_POD: Attempt = {
   scenario: "S5",
   actor: "platform",
   attempt: "pod with an image that is not pinned in the identity namespace (a platform mistake)",
-  run: (t) => client(t, "platform").create(restrictedPod(`unpinned-${++serial}`, t.identityNamespace)),
+  // As MIC's own account, so that only the image (not the account rule of the same policy) is wrong.
+  run: (t) => {
+    const pod = restrictedPod(`unpinned-${++serial}`, t.identityNamespace);
+    (pod.spec as Record<string, unknown>).serviceAccountName = MIC_NAME;
+    return client(t, "platform").create(pod);
+  },
   hardened: byPolicy(IDENTITY_NAMESPACE_WORKLOADS_POLICY),
   baseline: "allowed",
 };
