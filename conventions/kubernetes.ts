@@ -28,6 +28,12 @@ export const XTABLES_LOCK_PATH = "/run/xtables.lock";
 /** The capabilities NMI needs (iptables rules, conntrack, the kubelet config); every other is dropped. */
 export const NMI_CAPABILITIES: readonly string[] = ["DAC_READ_SEARCH", "NET_ADMIN", "NET_RAW"];
 
+/** A node taint as AKS writes it, `key[=value]:effect`; undefined when it is not one. */
+export function parseTaint(taint: unknown): { key: string; value?: string; effect: string } | undefined {
+  const match = typeof taint === "string" ? /^([^=:]+)(?:=([^:]*))?:(\w+)$/.exec(taint) : null;
+  return match ? { key: match[1], value: match[2], effect: match[3] } : undefined;
+}
+
 /** Name of the NMI DaemonSet. */
 export const NMI_NAME = "nmi";
 

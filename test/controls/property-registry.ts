@@ -134,7 +134,7 @@ const removed = (path: string): PropertyWeakening => ({
   apply: (p) => setPath(p, path, undefined),
 });
 
-/** A boolean that must stay `expected`: removed (the AKS default is the insecure one) or flipped. */
+/** A boolean that must stay `expected`: removed (its default is the insecure value) or flipped. */
 function mustStay(kind: string, path: string, expected: boolean, guard: string): GuardedProperty {
   return { setting: `${kind} ${path}`, guard, weakenings: [removed(path), set(path, !expected)] };
 }
@@ -145,14 +145,6 @@ const functional = (kind: string, paths: string[], notHardening: string): Functi
 const MC = "ManagedCluster";
 const T = "spec.template.spec.";
 
-/** A container boolean of MIC or NMI that must stay `expected` (absent counts as the weaker value). */
-function mustStayIn(kind: string, path: string, expected: boolean): GuardedProperty {
-  return {
-    setting: `${kind} ${path}`,
-    guard: "pod-identity-components-hardened",
-    weakenings: [set(path, !expected), removed(path)],
-  };
-}
 const TEAM = TEAM_LABEL;
 const RG = RESOURCE_GROUP_ANNOTATION;
 const APPROVED = APPROVED_IDENTITIES_ANNOTATION;
@@ -714,8 +706,13 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
         guard: "pod-identity-components-hardened",
         weakenings: [set(`${c}.securityContext.privileged`, true)],
       },
-      mustStayIn(kind, `${c}.securityContext.allowPrivilegeEscalation`, false),
-      mustStayIn(kind, `${c}.securityContext.readOnlyRootFilesystem`, true),
+      mustStay(
+        kind,
+        `${c}.securityContext.allowPrivilegeEscalation`,
+        false,
+        "pod-identity-components-hardened",
+      ),
+      mustStay(kind, `${c}.securityContext.readOnlyRootFilesystem`, true, "pod-identity-components-hardened"),
       {
         setting: `${kind} ${c}.securityContext.capabilities.drop[]`,
         guard: "pod-identity-components-hardened",

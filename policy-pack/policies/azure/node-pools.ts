@@ -6,7 +6,7 @@
 import { validateResourceOfType } from "@pulumi/policy";
 import { AgentPool } from "@pulumi/azure-native/containerservice/agentPool";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
-import { PLATFORM_POOL_TAINT_KEYS } from "../../../conventions/kubernetes";
+import { parseTaint, PLATFORM_POOL_TAINT_KEYS } from "../../../conventions/kubernetes";
 import { Judge, judged, UNKNOWN } from "../lib/judge";
 import { PackResourcePolicy, cisTags } from "../lib/metadata";
 
@@ -40,11 +40,11 @@ export const aksNoNodePublicIp: PackResourcePolicy = {
 /** `key[=value]:effect` taints that keep every pod without a toleration off the node. */
 function reservesPool(taints: unknown[]): boolean {
   return taints.some((t) => {
-    const match = typeof t === "string" ? /^([^=:]+)(?:=[^:]*)?:(\w+)$/.exec(t) : null;
+    const parsed = parseTaint(t);
     return (
-      match !== null &&
-      PLATFORM_POOL_TAINT_KEYS.includes(match[1]) &&
-      (match[2] === "NoSchedule" || match[2] === "NoExecute")
+      parsed !== undefined &&
+      PLATFORM_POOL_TAINT_KEYS.includes(parsed.key) &&
+      (parsed.effect === "NoSchedule" || parsed.effect === "NoExecute")
     );
   });
 }

@@ -14,7 +14,12 @@
  * - in a stack that creates the cluster, a namespace of a team with AzureIdentities and no pool
  *   labelled for that team (its identities would share nodes).
  */
-import { DEFAULT_IDENTITY_NAMESPACE, TEAM_LABEL, TEAM_POOL_KEY } from "../../../conventions/kubernetes";
+import {
+  DEFAULT_IDENTITY_NAMESPACE,
+  parseTaint,
+  TEAM_LABEL,
+  TEAM_POOL_KEY,
+} from "../../../conventions/kubernetes";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { AgentPool } from "@pulumi/azure-native/containerservice/agentPool";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
@@ -140,8 +145,8 @@ function judgePool(j: Judge, pool: Props, where: string): void {
   if (label === UNKNOWN) return;
   const teamTaints: { team: string; effect: string }[] = [];
   for (const taint of taints) {
-    const match = /^([^=:]+)(?:=([^:]*))?:(\w+)$/.exec(taint);
-    if (match && match[1] === TEAM_POOL_KEY) teamTaints.push({ team: match[2] ?? "", effect: match[3] });
+    const parsed = parseTaint(taint);
+    if (parsed?.key === TEAM_POOL_KEY) teamTaints.push({ team: parsed.value ?? "", effect: parsed.effect });
   }
   if (label === undefined && teamTaints.length === 0) return; // not a team pool
   if (label === undefined) {

@@ -26,10 +26,7 @@ import type { Manifest } from "../../../testing/manifests";
 import type { ApiResponse, KubeClient } from "./client";
 import { FAKE_NODES } from "./cluster";
 import { restrictedPod } from "./pods";
-import { client, type Attempt } from "./scenarios";
-import type { Expectation } from "./verdict";
-
-const byPolicy = (...policies: string[]): Expectation => ({ refusedBy: "admission-policy", policies });
+import { byPolicy, client, type Attempt } from "./scenarios";
 
 let serial = 0;
 /** A fresh name per call: each attempt runs once per cluster, and some create a helper first. */

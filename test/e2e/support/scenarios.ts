@@ -91,7 +91,8 @@ export const MIC_POD = `${MIC_NAME}-0`;
 
 const RBAC = { refusedBy: "rbac" } as const;
 const PSA = { refusedBy: "psa" } as const;
-const byPolicy = (...policies: string[]): Expectation => ({ refusedBy: "admission-policy", policies });
+/** Refused by one of these admission policies (the server reports the first that denied). */
+export const byPolicy = (...policies: string[]): Expectation => ({ refusedBy: "admission-policy", policies });
 
 function identityObject(
   kind: string,
