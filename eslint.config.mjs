@@ -152,6 +152,24 @@ export default tseslint.config(
     },
   },
   {
+    // The admission policy specs sit one folder down and may also import the conventions above them.
+    files: ["conventions/admission/**/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            NON_CANONICAL,
+            {
+              regex: "^(?!\\./|\\.\\./[^/.][^/]*$)",
+              message: "conventions import nothing but their sibling modules (no packages, no other layer)",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // A team's own project: packages only, nothing of the repository by path.
     files: ["examples/**/*.ts"],
     rules: {

@@ -10,6 +10,14 @@ export const DEFAULT_IDENTITY_NAMESPACE = "aad-pod-identity";
 /** API group of the aad-pod-identity custom resources. */
 export const AAD_POD_IDENTITY_GROUP = "aadpodidentity.k8s.io";
 
+/** The plural resource names of the four kinds (what RBAC rules and admission policies match). */
+export const POD_IDENTITY_RESOURCES = {
+  azureIdentities: "azureidentities",
+  azureIdentityBindings: "azureidentitybindings",
+  azureAssignedIdentities: "azureassignedidentities",
+  azurePodIdentityExceptions: "azurepodidentityexceptions",
+} as const;
+
 /** The pod label NMI and MIC match against `AzureIdentityBinding.spec.selector`. */
 export const POD_IDENTITY_LABEL = "aadpodidbinding";
 
@@ -48,6 +56,9 @@ export const RESOURCE_GROUP_ANNOTATION = "aks-hardening.io/azure-resource-group-
 
 /** Annotation on each admission policy: the threat scenarios it answers (from the threat registry). */
 export const THREATS_ANNOTATION = "aks-hardening.io/threats";
+
+/** Annotation on each admission policy: the settings it was built from (`recordGuardrailSettings`). */
+export const GUARDRAIL_SETTINGS_ANNOTATION = "aks-hardening.io/guardrail-settings";
 
 /** Prefix of the Pod Security Admission namespace labels. */
 export const PSA_LABEL_PREFIX = "pod-security.kubernetes.io/";
@@ -173,3 +184,22 @@ export function teamPoolPlacement(team: string): {
 
 /** AKS labels every node of a System-mode pool `kubernetes.azure.com/mode: system`. */
 export const AKS_POOL_MODE_LABEL = "kubernetes.azure.com/mode";
+
+/** User name of unauthenticated requests: never a platform principal. */
+export const ANONYMOUS_USER = "system:anonymous";
+/** Service accounts run as `system:serviceaccount:<ns>:<name>`; they are never platform principals. */
+export const SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:";
+
+/**
+ * Why `user` may not be a platform user (the admission policies let platform users write identity
+ * objects and team namespaces), or undefined when it may. One rule for the stack config, the
+ * component and the pack.
+ */
+export function platformUserProblem(user: unknown): string | undefined {
+  if (typeof user !== "string" || user.trim() === "") return "must be a non-empty user name";
+  if (user.startsWith(SERVICE_ACCOUNT_USER_PREFIX))
+    return "is a service account: any pod running as it would pass the guardrails as the platform";
+  if (user === ANONYMOUS_USER)
+    return "is every unauthenticated caller: it must never be a platform principal";
+  return undefined;
+}

@@ -17,7 +17,7 @@
  * team's taint guards (with the policy) or every user pool (without it: nothing stops a toleration).
  */
 import { TEAM_POOL_KEY } from "../../conventions/kubernetes";
-import { TEAM_NODE_POOL_POLICY } from "../../components/kubernetes/admission/team-node-pool";
+import { TEAM_NODE_POOL_POLICY } from "../../conventions/admission/team-node-pool";
 import type { BuildContext } from "./build-context";
 import type { NodePoolFact } from "./facts";
 

@@ -16,10 +16,10 @@
  * - NODE_ESCAPE / HOSTNET_IMDS (S4): a privileged or host-network pod, allowed where the namespace's
  *   Pod Security level is `privileged` (no label means privileged), gets the node and bypasses NMI.
  */
-import { AZURE_IDENTITY_SCOPE_POLICY } from "../../components/kubernetes/admission/azure-identity-scope";
-import { BINDING_SELECTOR_POLICY } from "../../components/kubernetes/admission/binding-selector";
-import { IDENTITY_OBJECTS_POLICY } from "../../components/kubernetes/admission/identity-objects-platform-only";
-import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
+import { AZURE_IDENTITY_SCOPE_POLICY } from "../../conventions/admission/azure-identity-scope";
+import { BINDING_SELECTOR_POLICY } from "../../conventions/admission/binding-selector";
+import { IDENTITY_OBJECTS_POLICY } from "../../conventions/admission/identity-objects-platform-only";
+import { POD_IDENTITY_LABEL_POLICY } from "../../conventions/admission/pod-identity-label";
 import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
 import type { BuildContext } from "./build-context";
 import {

@@ -14,8 +14,8 @@
  * - ESCALATE: create (cluster)rolebindings plus bind, or escalate on roles -> every right there;
  * - namespace relabel: patch a namespace it can create pods in -> PSA `privileged`, the node.
  */
-import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
-import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../components/kubernetes/admission/namespace-trust-anchors";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../conventions/admission/identity-namespace-workloads";
+import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../conventions/admission/namespace-trust-anchors";
 import type { BuildContext } from "./build-context";
 import { nodeHostNode, podSpecNode, principalNode, serviceAccountNode, workloadNode } from "./build-context";
 import { nodeId, type NewEdge } from "./model";

@@ -5,7 +5,7 @@
  * and `spec.resourceID` (a string).
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
+import { AAD_POD_IDENTITY_GROUP, POD_IDENTITY_RESOURCES as R } from "../../conventions/kubernetes";
 
 type Schema = k8s.types.input.apiextensions.v1.JSONSchemaProps;
 type CrdSpec = k8s.types.input.apiextensions.v1.CustomResourceDefinitionSpec;
@@ -104,7 +104,7 @@ interface CrdDefinition {
 const DEFINITIONS: CrdDefinition[] = [
   {
     kind: "AzureIdentity",
-    plural: "azureidentities",
+    plural: R.azureIdentities,
     spec: azureIdentitySpec,
     status: replicaStatus,
     printerColumns: [
@@ -114,7 +114,7 @@ const DEFINITIONS: CrdDefinition[] = [
   },
   {
     kind: "AzureIdentityBinding",
-    plural: "azureidentitybindings",
+    plural: R.azureIdentityBindings,
     spec: azureIdentityBindingSpec,
     status: replicaStatus,
     printerColumns: [
@@ -124,25 +124,17 @@ const DEFINITIONS: CrdDefinition[] = [
   },
   {
     kind: "AzureAssignedIdentity",
-    plural: "azureassignedidentities",
+    plural: R.azureAssignedIdentities,
     spec: azureAssignedIdentitySpec,
     status: { type: "object", properties: { metadata: embeddedMeta, availableReplicas: int32, status: str } },
   },
   {
     kind: "AzurePodIdentityException",
-    plural: "azurepodidentityexceptions",
+    plural: R.azurePodIdentityExceptions,
     spec: azurePodIdentityExceptionSpec,
     status: { type: "object", x_kubernetes_preserve_unknown_fields: true },
   },
 ];
-
-/** The plural resource names of the four kinds (what RBAC rules and admission policies match). */
-export const POD_IDENTITY_RESOURCES = {
-  azureIdentities: "azureidentities",
-  azureIdentityBindings: "azureidentitybindings",
-  azureAssignedIdentities: "azureassignedidentities",
-  azurePodIdentityExceptions: "azurepodidentityexceptions",
-} as const;
 
 /**
  * `aadpodidentity.k8s.io` ends in `.k8s.io`, a protected API group: the API server rejects its CRDs

@@ -10,7 +10,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { GuardrailSettings } from "./admission";
+import type { GuardrailSettings } from "../../conventions/admission";
 import { MIC_NAME, NMI_NAME, podIdentityImage, podSecurityLabels } from "../../conventions/kubernetes";
 import { ClusterGuardrails } from "./guardrails";
 import type { KubernetesHardeningArgs } from "./hardening-args";

@@ -10,4 +10,4 @@ export * from "./pod-identity-workloads";
 export * from "./pod-identity";
 export * from "./team-namespace";
 export * from "./guardrails";
-export * from "./admission";
+export * from "../../conventions/admission";

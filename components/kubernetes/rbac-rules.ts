@@ -8,8 +8,7 @@
  * aggregate into the built-in `admin`/`edit`/`view` roles.
  */
 import type * as k8s from "@pulumi/kubernetes";
-import { AAD_POD_IDENTITY_GROUP } from "../../conventions/kubernetes";
-import { POD_IDENTITY_RESOURCES as R } from "./crds";
+import { AAD_POD_IDENTITY_GROUP, POD_IDENTITY_RESOURCES as R } from "../../conventions/kubernetes";
 
 export type PolicyRule = k8s.types.input.rbac.v1.PolicyRule & {
   apiGroups?: string[];

@@ -17,7 +17,7 @@ import {
   isResourceGroupId,
   reservedNamespaceProblem,
 } from "../../conventions/formats";
-import { podIdentitySelector } from "../../conventions/kubernetes";
+import { platformUserProblem, podIdentitySelector } from "../../conventions/kubernetes";
 import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 
 /** PSA version pinned when none is given. */
@@ -217,13 +217,8 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     if (ns === "default") problem(`privilegedNamespaces[${i}]`, ns, "`default` is always restricted");
   });
   (args.platformUsers ?? []).forEach((user, i) => {
-    if (typeof user !== "string" || user.trim() === "" || user.startsWith("system:serviceaccount:")) {
-      problem(
-        `platformUsers[${i}]`,
-        user,
-        "must be a user name (service accounts are not platform principals)",
-      );
-    }
+    const why = platformUserProblem(user);
+    if (why) problem(`platformUsers[${i}]`, user, why);
   });
 
   if (problems.length > 0) throw new HardeningArgsError(problems);

@@ -69,11 +69,6 @@ export const DEFAULT_GUARDRAILS: Readonly<GuardrailsConfig> = {
  */
 export const KUBERNETES_SYSTEM_NAMESPACES = ["kube-system", "kube-public", "kube-node-lease"] as const;
 
-/** User name of unauthenticated requests: never a platform principal. */
-export const ANONYMOUS_USER = "system:anonymous";
-/** Service accounts run as `system:serviceaccount:<ns>:<name>`; they are never platform principals. */
-export const SERVICE_ACCOUNT_USER_PREFIX = "system:serviceaccount:";
-
 /** Zone-redundant by default; set `zones: []` in a region without availability zones. */
 export const DEFAULT_SYSTEM_POOL: NodePoolConfig = {
   name: "system",

@@ -7,7 +7,6 @@
  * resource is registered.
  */
 import {
-  ANONYMOUS_USER,
   AVAILABILITY_ZONES,
   CLUSTER_MODES,
   CLUSTER_TIERS,
@@ -29,7 +28,6 @@ import {
   MIN_KUBERNETES_VERSION,
   NODE_OS_UPGRADE_CHANNELS,
   PRODUCTION_TIERS,
-  SERVICE_ACCOUNT_USER_PREFIX,
   UPGRADE_CHANNELS,
 } from "./defaults";
 import { ConfigValidationError } from "./errors";
@@ -48,7 +46,7 @@ import {
   parseVersion,
   reservedNamespaceProblem,
 } from "../../conventions/formats";
-import { USER_ASSIGNED_IDENTITY_PATH } from "../../conventions/kubernetes";
+import { platformUserProblem, USER_ASSIGNED_IDENTITY_PATH } from "../../conventions/kubernetes";
 import { IDENTITY_MODES, POD_IDENTITY_MODES } from "../../conventions/modes";
 import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
@@ -242,14 +240,7 @@ function readGuardrails(r: ConfigReader, value: unknown, teams: TeamConfig[]): G
     raw.platformUsers,
     "guardrails.platformUsers",
     DEFAULT_GUARDRAILS.platformUsers,
-    (user) => {
-      if (user.trim() === "") return "must not be empty";
-      if (user.startsWith(SERVICE_ACCOUNT_USER_PREFIX))
-        return "is a service account: any pod running as it would pass the guardrails as the platform";
-      if (user === ANONYMOUS_USER)
-        return "is every unauthenticated caller: it must never be a platform principal";
-      return undefined;
-    },
+    platformUserProblem,
   );
 
   const teamOfNamespace = new Map(

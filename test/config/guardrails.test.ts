@@ -96,7 +96,7 @@ const cases: Case[] = [
     mutate: (g) => g.platformUsers.push("  "),
     key: "guardrails.platformUsers[1]",
     value: "  ",
-    message: /must not be empty/,
+    message: /must be a non-empty user name/,
   },
   {
     name: "platform user is a service account",

@@ -12,6 +12,7 @@ import {
   PSA_LABEL_PREFIX,
   RESOURCE_GROUP_ANNOTATION,
   TEAM_LABEL,
+  GUARDRAIL_SETTINGS_ANNOTATION,
   THREATS_ANNOTATION,
 } from "../../conventions/kubernetes";
 
@@ -36,18 +37,7 @@ export interface FunctionalProperty {
   notHardening: string;
 }
 
-/**
- * A hardening setting the pack cannot judge, because what is correct is the component's own logic
- * (an admission policy's CEL and what it matches): the tests named here prove it instead.
- */
-export interface ProvedElsewhere {
-  setting: string;
-  /** Repository paths of the suites that prove the setting. */
-  provedBy: string[];
-  why: string;
-}
-
-export type PropertyEntry = GuardedProperty | FunctionalProperty | ProvedElsewhere;
+export type PropertyEntry = GuardedProperty | FunctionalProperty;
 
 /** The kinds whose every declared leaf must have an entry. */
 export const REGISTERED_KINDS = [
@@ -884,29 +874,40 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
     guard: "k8s-admission-policies-present",
     weakenings: [set("spec.failurePolicy", "Ignore", "Ignore (fails open)")],
   },
-  ...[
-    "spec.matchConstraints.resourceRules[].apiGroups[]",
-    "spec.matchConstraints.resourceRules[].apiVersions[]",
-    "spec.matchConstraints.resourceRules[].operations[]",
-    "spec.matchConstraints.resourceRules[].resources[]",
-    "spec.matchConstraints.namespaceSelector.matchExpressions[].key",
-    "spec.matchConstraints.namespaceSelector.matchExpressions[].operator",
-    'spec.matchConstraints.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]',
-    "spec.validations[].expression",
-    "spec.variables[].expression",
-    "spec.variables[].name",
-  ].map(
-    (path): ProvedElsewhere => ({
-      setting: `ValidatingAdmissionPolicy ${path}`,
-      provedBy: [
-        "test/kubernetes/hardening-standard.test.ts",
-        "test/kubernetes/admission-pod-identity.test.ts",
-        "test/kubernetes/admission-cluster.test.ts",
-        "test/e2e/attacks.test.ts",
+  // What a policy matches and checks: the pack rebuilds each policy from the settings it records
+  // and refuses any difference (the CEL itself is proved by the CEL and attack suites).
+  ...(
+    [
+      ["spec.matchConstraints.resourceRules[].apiGroups[]", ["example.com"], "another API group"],
+      ["spec.matchConstraints.resourceRules[].apiVersions[]", ["v0"], "a version that does not exist"],
+      ["spec.matchConstraints.resourceRules[].operations[]", ["DELETE"], "DELETE only"],
+      ["spec.matchConstraints.resourceRules[].resources[]", ["configmaps"], "another resource"],
+      ["spec.matchConstraints.namespaceSelector.matchExpressions[].key", "example.com/none", "another label"],
+      ["spec.matchConstraints.namespaceSelector.matchExpressions[].operator", "DoesNotExist", "DoesNotExist"],
+      [
+        'spec.matchConstraints.namespaceSelector.matchLabels["kubernetes.io/metadata.name"]',
+        "elsewhere",
+        "another namespace",
       ],
-      why: "what a policy matches and checks is the component's logic; the pack cannot know the correct CEL. The component is shown to register exactly the specs the CEL suite evaluates (on the API server's own evaluator) and the attack suite runs against a real API server",
+      ["spec.validations[].expression", "true", "true (admits everything)"],
+      ["spec.variables[].expression", "true", "true"],
+      ["spec.variables[].name", "renamed", "renamed (every use fails)"],
+    ] as const
+  ).map(
+    ([path, value, name]): GuardedProperty => ({
+      setting: `ValidatingAdmissionPolicy ${path}`,
+      guard: "k8s-admission-policies-present",
+      weakenings: [set(path.replace(/\[\]$/, ""), value, name)],
     }),
   ),
+  {
+    setting: `ValidatingAdmissionPolicy metadata.annotations["${GUARDRAIL_SETTINGS_ANNOTATION}"]`,
+    guard: "k8s-admission-policies-present",
+    weakenings: [
+      removed(`metadata.annotations["${GUARDRAIL_SETTINGS_ANNOTATION}"]`),
+      set(`metadata.annotations["${GUARDRAIL_SETTINGS_ANNOTATION}"]`, "{}", "settings that are not complete"),
+    ],
+  },
   ...functional(
     "ValidatingAdmissionPolicy",
     [
@@ -922,8 +923,4 @@ export const PROPERTY_REGISTRY: PropertyEntry[] = [
 
 export function isGuardedProperty(entry: PropertyEntry): entry is GuardedProperty {
   return "guard" in entry;
-}
-
-export function isProvedElsewhere(entry: PropertyEntry): entry is ProvedElsewhere {
-  return "provedBy" in entry;
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from "fs";
 import { join } from "path";
 import { compactList, GENERATED, packPolicyTable, staleFiles, withSections } from "../../cli/docs";
-import { guardrailPolicies } from "../../components/kubernetes/admission";
+import { guardrailPolicies } from "../../conventions/admission";
 import { scenariosOfAdmissionPolicy } from "../../conventions/threats";
 import { SETTINGS } from "../kubernetes/fixtures";
 

@@ -20,7 +20,7 @@ import { LIVE_RESOURCES, readLiveCluster } from "../../cli/paths/read-live";
 import { scenarioPaths, type ScenarioPath } from "../../cli/paths/scenarios";
 import { SCENARIO_IDS } from "../../conventions/threats";
 import type { Team } from "../../cli/paths/teams";
-import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
+import { POD_IDENTITY_LABEL_POLICY } from "../../conventions/admission/pod-identity-label";
 import type { BlueprintConfig } from "../../infra/config/types";
 import type { ConvertedManifest, Manifest } from "../../testing/manifests";
 import { applyManifests, asConverted, waitForPolicy } from "./support/apply";

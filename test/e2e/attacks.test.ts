@@ -12,8 +12,8 @@
  */
 import type { Manifest } from "../../testing/manifests";
 import { MIC_NAME, NMI_NAME, NMI_PRIORITY_CLASS, teamPoolPlacement } from "../../conventions/kubernetes";
-import { HIGHEST_USER_PRIORITY } from "../../components/kubernetes/admission/pod-placement";
-import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../components/kubernetes/admission/identity-namespace-workloads";
+import { HIGHEST_USER_PRIORITY } from "../../conventions/admission/pod-placement";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../conventions/admission/identity-namespace-workloads";
 import {
   applyManifests,
   asConverted,

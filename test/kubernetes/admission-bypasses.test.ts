@@ -13,7 +13,7 @@ import {
   podPlacementPolicy,
   serviceExternalIpsPolicy,
   statusWritersPolicy,
-} from "../../components/kubernetes/admission";
+} from "../../conventions/admission";
 import {
   APPROVED_IDENTITIES_ANNOTATION,
   RESOURCE_GROUP_ANNOTATION,

@@ -7,7 +7,7 @@ import {
   identityNamespaceWorkloadsPolicy,
   namespacePodSecurityPolicy,
   namespaceTrustAnchorsPolicy,
-} from "../../components/kubernetes/admission";
+} from "../../conventions/admission";
 import { RESOURCE_GROUP_ANNOTATION, TEAM_LABEL, podSecurityLabels } from "../../conventions/kubernetes";
 import { runDecisionTable } from "./decision-table";
 import {

@@ -7,7 +7,7 @@ import {
   bindingSelectorPolicy,
   identityObjectsPlatformOnlyPolicy,
   podIdentityLabelPolicy,
-} from "../../components/kubernetes/admission";
+} from "../../conventions/admission";
 import { runDecisionTable } from "./decision-table";
 import {
   AZURE_ASSIGNED_IDENTITIES,

@@ -3,8 +3,8 @@
  * name only that team (issue: a RoleBinding in team A's namespace giving team B's group `edit`
  * hands team B team A's workload identity).
  */
-import { teamRoleBindingSubjectsPolicy } from "../../components/kubernetes/admission";
-import type { GuardrailSettings } from "../../components/kubernetes/admission";
+import { teamRoleBindingSubjectsPolicy } from "../../conventions/admission";
+import type { GuardrailSettings } from "../../conventions/admission";
 import { runDecisionTable } from "./decision-table";
 import {
   PLATFORM_GROUP,

@@ -2,7 +2,7 @@
  * Decision table of `aks-hardening-team-node-pool` (issue 15): a team's pods run on its own pool
  * and on no other team's. Team A and team B have dedicated pools, team C shares the user pools.
  */
-import { teamNodePoolPolicy, type GuardrailSettings } from "../../components/kubernetes/admission";
+import { teamNodePoolPolicy, type GuardrailSettings } from "../../conventions/admission";
 import { TEAM_POOL_KEY, teamPoolPlacement } from "../../conventions/kubernetes";
 import { runDecisionTable } from "./decision-table";
 import {

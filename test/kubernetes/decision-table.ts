@@ -4,7 +4,7 @@
  * validations that denied it removed (the control absent) and expecting it to pass.
  */
 import { appendFileSync } from "fs";
-import type { AdmissionPolicyDefinition } from "../../components/kubernetes/admission";
+import type { AdmissionPolicyDefinition } from "../../conventions/admission";
 import { evaluatePolicy, withoutValidation, type AdmissionRequestFixture } from "./vap-evaluator";
 
 export interface DecisionRow {

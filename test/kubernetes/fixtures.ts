@@ -2,7 +2,7 @@
  * Shared fixtures of the Kubernetes-layer tests: a platform group, two teams, their resource groups
  * and admission requests built the way the API server would present them.
  */
-import type { GuardrailSettings } from "../../components/kubernetes/admission";
+import type { GuardrailSettings } from "../../conventions/admission";
 import {
   POD_IDENTITY_LABEL,
   RESOURCE_GROUP_ANNOTATION,

@@ -3,10 +3,7 @@
  * run, with team-a moved from pod identity to workload identity by its config alone.
  */
 import { KubernetesHardening } from "../../components/kubernetes";
-import {
-  IDENTITY_NAMESPACE_WORKLOADS_POLICY,
-  IDENTITY_OBJECTS_POLICY,
-} from "../../components/kubernetes/admission";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY, IDENTITY_OBJECTS_POLICY } from "../../conventions/admission";
 import { WORKLOAD_IDENTITY_CLIENT_ID_ANNOTATION } from "../../conventions/kubernetes";
 import { runProgramUnderMocks, type RecordedResource } from "../../testing/recording-mocks";
 import {

@@ -8,7 +8,7 @@ import {
   POD_IDENTITY_LABEL_POLICY,
   guardrailPolicies,
   namespacePodSecurityPolicy,
-} from "../../components/kubernetes/admission";
+} from "../../conventions/admission";
 import { SYSTEM_PRIORITY_QUOTA } from "../../components/kubernetes/team-namespace";
 import {
   APPROVED_IDENTITIES_ANNOTATION,

@@ -1,8 +1,5 @@
 /** Helpers to read the Kubernetes objects out of a recorded mock run. */
-import type {
-  AdmissionPolicyDefinition,
-  ValidatingAdmissionPolicySpec,
-} from "../../components/kubernetes/admission";
+import type { AdmissionPolicyDefinition, ValidatingAdmissionPolicySpec } from "../../conventions/admission";
 import { THREATS_ANNOTATION } from "../../conventions/kubernetes";
 import type { RecordedResource } from "../../testing/recording-mocks";
 

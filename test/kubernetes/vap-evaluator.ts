@@ -15,11 +15,7 @@
  */
 import { celEnv, isCelError, parse, plan, type CelResult } from "@bufbuild/cel";
 import { strings } from "@bufbuild/cel/ext";
-import type {
-  AdmissionPolicyDefinition,
-  LabelSelector,
-  ResourceRule,
-} from "../../components/kubernetes/admission";
+import type { AdmissionPolicyDefinition, LabelSelector, ResourceRule } from "../../conventions/admission";
 
 export interface AdmissionRequestFixture {
   operation: "CREATE" | "UPDATE" | "DELETE" | "CONNECT";

@@ -3,10 +3,10 @@
  * identity (and through which edges). Every row that opens a path has a twin without the one
  * object that opens it, which must leave team-b with nothing: the control's absence is what shows.
  */
-import { POD_IDENTITY_LABEL_POLICY } from "../../components/kubernetes/admission/pod-identity-label";
-import { IDENTITY_OBJECTS_POLICY } from "../../components/kubernetes/admission/identity-objects-platform-only";
-import { AZURE_IDENTITY_SCOPE_POLICY } from "../../components/kubernetes/admission/azure-identity-scope";
-import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../components/kubernetes/admission/namespace-trust-anchors";
+import { POD_IDENTITY_LABEL_POLICY } from "../../conventions/admission/pod-identity-label";
+import { IDENTITY_OBJECTS_POLICY } from "../../conventions/admission/identity-objects-platform-only";
+import { AZURE_IDENTITY_SCOPE_POLICY } from "../../conventions/admission/azure-identity-scope";
+import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../conventions/admission/namespace-trust-anchors";
 import { subjectExpression } from "../../cli/paths/edges-azure";
 import { Rbac, ruleAllows } from "../../cli/paths/rbac";
 import {

@@ -16,10 +16,7 @@ import { toEvaluated } from "../../cli/resources";
 import { readFileSync } from "fs";
 import { MOCK_SUBSCRIPTION_ID, mockInvoke } from "../../testing/computed-outputs";
 import { ofType, runProgramUnderMocks, single, type RecordedResource } from "../../testing/recording-mocks";
-import {
-  IDENTITY_OBJECTS_POLICY,
-  NAMESPACE_POD_SECURITY_POLICY,
-} from "../../components/kubernetes/admission";
+import { IDENTITY_OBJECTS_POLICY, NAMESPACE_POD_SECURITY_POLICY } from "../../conventions/admission";
 import { podSecurityLabels } from "../../conventions/kubernetes";
 import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
 import { AZURE_IDENTITIES, NAMESPACES_RESOURCE, namespace, namespacedRequest } from "../kubernetes/fixtures";

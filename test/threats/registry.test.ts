@@ -4,7 +4,7 @@
  */
 import { existsSync } from "fs";
 import { join } from "path";
-import { guardrailPolicies } from "../../components/kubernetes/admission";
+import { guardrailPolicies } from "../../conventions/admission";
 import {
   PACK_REMINDERS,
   scenariosOfAdmissionPolicy,

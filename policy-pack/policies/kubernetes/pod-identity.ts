@@ -8,7 +8,6 @@ import {
   KUBELET_CONFIG_PATH,
   NMI_CAPABILITIES,
   PLATFORM_POOL_TAINT_KEYS,
-  POD_IDENTITY_IMAGE_REPOSITORY,
   TEAM_POOL_KEY,
   XTABLES_LOCK_PATH,
 } from "../../../conventions/kubernetes";
@@ -22,6 +21,7 @@ import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedClu
 import { configWithDefaults } from "../lib/config";
 import { Judge, judged, Props, UNKNOWN } from "../lib/judge";
 import {
+  allowedImageRegistriesProperty,
   identityNamespaceProperty,
   namespaceOf,
   podIdentityType,
@@ -184,13 +184,7 @@ const componentConfig: PolicyConfigSchema = {
       default: MINIMUM_POD_IDENTITY_VERSION,
       description: `Oldest aad-pod-identity release allowed (${MINIMUM_POD_IDENTITY_VERSION}; ${MINIMUM_POD_IDENTITY_VERSION_REASON}).`,
     },
-    allowedImageRegistries: {
-      type: "array",
-      items: { type: "string" },
-      minItems: 1,
-      default: [`${POD_IDENTITY_IMAGE_REPOSITORY}/`],
-      description: "Image prefixes MIC and NMI may be pulled from.",
-    },
+    allowedImageRegistries: allowedImageRegistriesProperty,
   },
 };
 

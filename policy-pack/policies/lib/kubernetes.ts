@@ -6,7 +6,11 @@ import type { ResourceValidation, ResourceValidationArgs, ReportViolation } from
 import type { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 import { Judge, Props, UNKNOWN, Unknowable } from "./judge";
 
-import { AAD_POD_IDENTITY_GROUP, DEFAULT_IDENTITY_NAMESPACE } from "../../../conventions/kubernetes";
+import {
+  AAD_POD_IDENTITY_GROUP,
+  DEFAULT_IDENTITY_NAMESPACE,
+  POD_IDENTITY_IMAGE_REPOSITORY,
+} from "../../../conventions/kubernetes";
 
 /** Type token of an aad-pod-identity custom resource (`kubernetes:aadpodidentity.k8s.io/v1:<Kind>`). */
 export function podIdentityType(kind: string): string {
@@ -18,6 +22,14 @@ export const identityNamespaceProperty: PolicyConfigJSONSchema = {
   type: "string",
   default: DEFAULT_IDENTITY_NAMESPACE,
   description: "The platform's aad-pod-identity namespace (MIC, NMI and exceptions live only there).",
+};
+
+export const allowedImageRegistriesProperty: PolicyConfigJSONSchema = {
+  type: "array",
+  items: { type: "string" },
+  minItems: 1,
+  default: [`${POD_IDENTITY_IMAGE_REPOSITORY}/`],
+  description: "Image prefixes MIC and NMI may be pulled from.",
 };
 
 /** Group, version and kind of a Kubernetes type token; `undefined` for anything else. */

@@ -8,7 +8,7 @@
  * The cluster must have been started with `tokenUsers` of the same blueprint (its clients are the
  * Target's principals).
  */
-import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
+import { POD_IDENTITY_LABEL_POLICY } from "../../../conventions/admission/pod-identity-label";
 import { AAD_POD_IDENTITY_GROUP, podIdentitySelector } from "../../../conventions/kubernetes";
 import type { Manifest } from "../../../testing/manifests";
 import { applyOrThrow, FIELD_MANAGER, waitForPolicy } from "./apply";

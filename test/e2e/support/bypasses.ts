@@ -3,15 +3,15 @@
  * concrete requests by a team-B principal (or, for the client-ID mix-up, a platform mistake), with
  * the layer that must refuse it on the hardened cluster; every one succeeds on the baseline.
  */
-import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../components/kubernetes/admission/azure-identity-approved-pair";
-import { NAMESPACE_POD_SECURITY_POLICY } from "../../../components/kubernetes/admission/namespace-pod-security";
-import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../../components/kubernetes/admission/namespace-trust-anchors";
-import { POD_BINDING_POLICY } from "../../../components/kubernetes/admission/pod-binding";
-import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
-import { POD_PLACEMENT_POLICY } from "../../../components/kubernetes/admission/pod-placement";
-import { SERVICE_EXTERNAL_IPS_POLICY } from "../../../components/kubernetes/admission/service-external-ips";
-import { STATUS_WRITERS_POLICY } from "../../../components/kubernetes/admission/status-writers";
-import { TEAM_NODE_POOL_POLICY } from "../../../components/kubernetes/admission/team-node-pool";
+import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../conventions/admission/azure-identity-approved-pair";
+import { NAMESPACE_POD_SECURITY_POLICY } from "../../../conventions/admission/namespace-pod-security";
+import { NAMESPACE_TRUST_ANCHORS_POLICY } from "../../../conventions/admission/namespace-trust-anchors";
+import { POD_BINDING_POLICY } from "../../../conventions/admission/pod-binding";
+import { POD_IDENTITY_LABEL_POLICY } from "../../../conventions/admission/pod-identity-label";
+import { POD_PLACEMENT_POLICY } from "../../../conventions/admission/pod-placement";
+import { SERVICE_EXTERNAL_IPS_POLICY } from "../../../conventions/admission/service-external-ips";
+import { STATUS_WRITERS_POLICY } from "../../../conventions/admission/status-writers";
+import { TEAM_NODE_POOL_POLICY } from "../../../conventions/admission/team-node-pool";
 import {
   AAD_POD_IDENTITY_GROUP,
   NMI_PRIORITY_CLASS,

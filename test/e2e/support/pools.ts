@@ -6,8 +6,8 @@
  * renders for each team, from a contract built by the platform's own builder.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { POD_PLACEMENT_POLICY } from "../../../components/kubernetes/admission/pod-placement";
-import { TEAM_NODE_POOL_POLICY } from "../../../components/kubernetes/admission/team-node-pool";
+import { POD_PLACEMENT_POLICY } from "../../../conventions/admission/pod-placement";
+import { TEAM_NODE_POOL_POLICY } from "../../../conventions/admission/team-node-pool";
 import {
   AKS_POOL_MODE_LABEL,
   PLATFORM_POOL_TAINT_KEYS,

@@ -3,14 +3,14 @@
  * cluster-admin routes), each as one concrete API request by a team-B principal, with the layer
  * that must refuse it on the hardened cluster and the outcome on the default-style baseline.
  */
-import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../components/kubernetes/admission/azure-identity-approved-pair";
-import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../components/kubernetes/admission/azure-identity-scope";
-import { BINDING_SELECTOR_POLICY } from "../../../components/kubernetes/admission/binding-selector";
-import { CLUSTER_ADMIN_BINDING_POLICY } from "../../../components/kubernetes/admission/cluster-admin-binding";
-import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../../components/kubernetes/admission/identity-namespace-workloads";
-import { IDENTITY_OBJECTS_POLICY } from "../../../components/kubernetes/admission/identity-objects-platform-only";
-import { POD_IDENTITY_LABEL_POLICY } from "../../../components/kubernetes/admission/pod-identity-label";
-import { TEAM_ROLEBINDING_SUBJECTS_POLICY } from "../../../components/kubernetes/admission/team-rolebinding-subjects";
+import { AZURE_IDENTITY_APPROVED_PAIR_POLICY } from "../../../conventions/admission/azure-identity-approved-pair";
+import { AZURE_IDENTITY_SCOPE_POLICY } from "../../../conventions/admission/azure-identity-scope";
+import { BINDING_SELECTOR_POLICY } from "../../../conventions/admission/binding-selector";
+import { CLUSTER_ADMIN_BINDING_POLICY } from "../../../conventions/admission/cluster-admin-binding";
+import { IDENTITY_NAMESPACE_WORKLOADS_POLICY } from "../../../conventions/admission/identity-namespace-workloads";
+import { IDENTITY_OBJECTS_POLICY } from "../../../conventions/admission/identity-objects-platform-only";
+import { POD_IDENTITY_LABEL_POLICY } from "../../../conventions/admission/pod-identity-label";
+import { TEAM_ROLEBINDING_SUBJECTS_POLICY } from "../../../conventions/admission/team-rolebinding-subjects";
 import { AAD_POD_IDENTITY_GROUP, MIC_NAME, POD_IDENTITY_LABEL } from "../../../conventions/kubernetes";
 import type { ScenarioId } from "../../../conventions/threats";
 import type { Manifest } from "../../../testing/manifests";

@@ -3,7 +3,7 @@
  * `npx ts-node --transpile-only -P tsconfig.json test/kubernetes/cel-compile/dump-policies.ts <policies.json> <crds.json>`.
  */
 import { writeFileSync } from "fs";
-import { guardrailPolicies } from "../../../components/kubernetes/admission";
+import { guardrailPolicies } from "../../../conventions/admission";
 import { podIdentityCrdManifests } from "../../../components/kubernetes/crds";
 import { SETTINGS } from "../fixtures";
 

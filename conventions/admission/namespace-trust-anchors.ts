@@ -12,7 +12,7 @@ import {
   PSA_LABEL_KEYS,
   RESOURCE_GROUP_ANNOTATION,
   TEAM_LABEL,
-} from "../../../conventions/kubernetes";
+} from "../kubernetes";
 import { OBJECT_SUBRESOURCES, celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 

@@ -8,7 +8,7 @@
  * Which team a namespace belongs to comes from its platform-only `aks-hardening.io/team` label
  * (see the trust-anchor policy); the team's groups and namespaces are compiled into the policy.
  */
-import { TEAM_LABEL } from "../../../conventions/kubernetes";
+import { TEAM_LABEL } from "../kubernetes";
 import { SYSTEM_MASTERS, celString, celStringList, denyPolicy, onWrite } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 

@@ -17,6 +17,7 @@ import { teamRoleBindingSubjectsPolicy } from "./team-rolebinding-subjects";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 
 export * from "./types";
+export * from "./settings";
 export * from "./cel";
 export * from "./azure-identity-scope";
 export * from "./binding-selector";
@@ -54,3 +55,17 @@ export function guardrailPolicies(settings: GuardrailSettings): AdmissionPolicyD
     teamNodePoolPolicy(settings),
   ];
 }
+
+/** Settings with nothing in them: the policies' names do not depend on the settings. */
+const NO_SETTINGS: GuardrailSettings = {
+  identityNamespace: "",
+  platformGroupIds: [],
+  platformUsers: [],
+  identityWriterServiceAccounts: [],
+  identityServiceAccounts: [],
+  pinnedImages: [],
+  privilegedNamespaces: [],
+};
+
+/** The names of every guardrail the blueprint registers (and binds). */
+export const GUARDRAIL_POLICY_NAMES: readonly string[] = guardrailPolicies(NO_SETTINGS).map((d) => d.name);

@@ -5,7 +5,7 @@
  * namespace" is exactly "starts with `<namespace>.`". A team that copies another team's label
  * value onto its pod is refused before NMI ever sees the pod; `forceNamespaced` is the second layer.
  */
-import { POD_IDENTITY_LABEL } from "../../../conventions/kubernetes";
+import { POD_IDENTITY_LABEL } from "../kubernetes";
 import { OBJECT_SUBRESOURCES, celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 

@@ -4,7 +4,7 @@
  * taint and priority checks. Binding is the scheduler's job, so only kube-scheduler and platform
  * principals may create one. (Team roles never grant it; a `*` namespace role does.)
  */
-import { SCHEDULER_USER } from "../../../conventions/kubernetes";
+import { SCHEDULER_USER } from "../kubernetes";
 import { celString, denyPolicy, platformPrincipalExpression } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 

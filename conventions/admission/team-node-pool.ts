@@ -30,7 +30,7 @@
  * compiled into the policy, like the team grants: a namespace labelled with an unknown team gets
  * the "never another team's pool" rules only.
  */
-import { TEAM_LABEL, TEAM_POOL_KEY } from "../../../conventions/kubernetes";
+import { TEAM_LABEL, TEAM_POOL_KEY } from "../kubernetes";
 import { celString, celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
 import { POD_SPEC_EXPRESSION, WORKLOAD_TEMPLATE_RULES } from "./identity-namespace-workloads";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";

@@ -5,8 +5,7 @@
  * the pod-label policy can then decide ownership from the label value alone, and a binding cannot
  * claim a selector that another namespace's pods carry.
  */
-import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
-import { POD_IDENTITY_RESOURCES as R } from "../crds";
+import { AAD_POD_IDENTITY_GROUP, POD_IDENTITY_RESOURCES as R } from "../kubernetes";
 import { denyPolicy, onWrite } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 

@@ -7,7 +7,7 @@
  * are written only by platform principals and the built-in controllers that materialise them
  * (Deployment -> ReplicaSet -> Pod, DaemonSet -> Pod). RBAC gives teams nothing in the namespace.
  */
-import { NAMESPACE_NAME_LABEL } from "../../../conventions/kubernetes";
+import { NAMESPACE_NAME_LABEL } from "../kubernetes";
 import {
   celString,
   celStringList,

@@ -10,8 +10,7 @@
  * and labels alone): without that, a foreground delete of an identity object (the Pulumi
  * provider's default, seen under `pulumi destroy` on a real API server) never finishes.
  */
-import { AAD_POD_IDENTITY_GROUP } from "../../../conventions/kubernetes";
-import { POD_IDENTITY_RESOURCES as R } from "../crds";
+import { AAD_POD_IDENTITY_GROUP, POD_IDENTITY_RESOURCES as R } from "../kubernetes";
 import {
   celString,
   celStringList,

@@ -5,8 +5,11 @@
  * namespace annotation `aks-hardening.io/approved-identities` (a trust anchor); an AzureIdentity
  * must name one of those pairs exactly (case-insensitive, as ARM IDs and GUIDs are).
  */
-import { AAD_POD_IDENTITY_GROUP, APPROVED_IDENTITIES_ANNOTATION } from "../../../conventions/kubernetes";
-import { POD_IDENTITY_RESOURCES as R } from "../crds";
+import {
+  AAD_POD_IDENTITY_GROUP,
+  APPROVED_IDENTITIES_ANNOTATION,
+  POD_IDENTITY_RESOURCES as R,
+} from "../kubernetes";
 import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 

@@ -11,7 +11,7 @@
  * class), tolerate a platform pool's taint (or every taint), or set `spec.nodeName`. Platform
  * principals are exempt. The reserved taint keys are a parameter, so dedicated pools can be added.
  */
-import { PLATFORM_POOL_TAINT_KEYS, TEAM_LABEL } from "../../../conventions/kubernetes";
+import { PLATFORM_POOL_TAINT_KEYS, TEAM_LABEL } from "../kubernetes";
 import { celStringList, denyPolicy, onWrite, platformPrincipalExpression } from "./cel";
 import { POD_SPEC_EXPRESSION, WORKLOAD_TEMPLATE_RULES } from "./identity-namespace-workloads";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";

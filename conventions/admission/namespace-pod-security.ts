@@ -6,7 +6,7 @@
  * must enforce `baseline` or `restricted` unless it is on the allow-list (kube-system, the identity
  * namespace, ...), and a team namespace (label `aks-hardening.io/team`) must enforce `restricted`.
  */
-import { PSA_LABEL_PREFIX, TEAM_LABEL } from "../../../conventions/kubernetes";
+import { PSA_LABEL_PREFIX, TEAM_LABEL } from "../kubernetes";
 import { OBJECT_SUBRESOURCES, celString, celStringList, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition, GuardrailSettings } from "./types";
 

@@ -11,8 +11,8 @@ import {
   AAD_POD_IDENTITY_GROUP,
   RESOURCE_GROUP_ANNOTATION,
   USER_ASSIGNED_IDENTITY_PATH,
-} from "../../../conventions/kubernetes";
-import { POD_IDENTITY_RESOURCES as R } from "../crds";
+  POD_IDENTITY_RESOURCES as R,
+} from "../kubernetes";
 import { celString, denyPolicy, onWrite, valueOrEmpty } from "./cel";
 import type { AdmissionPolicyDefinition } from "./types";
 
