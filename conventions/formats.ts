@@ -133,6 +133,40 @@ export function parseIpv4Cidr(value: string): Ipv4Cidr | string {
   return { address, prefixLength };
 }
 
+/**
+ * The addresses `a.b.c.d/n` spans, host bits ignored (as Kubernetes reads an ipBlock), or undefined
+ * when it is not an IPv4 CIDR.
+ */
+export function ipv4Range(value: string): { first: number; last: number } | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value.trim());
+  if (!match) return undefined;
+  const octets = match.slice(1, 5).map(Number);
+  const prefixLength = Number(match[5]);
+  if (octets.some((o) => o > 255) || prefixLength > 32) return undefined;
+  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
+  const size = 2 ** (32 - prefixLength);
+  const first = address - (address % size);
+  return { first, last: first + size - 1 };
+}
+
+/**
+ * Whether the CIDRs together cover every IPv4 address (`0.0.0.0/1` and `128.0.0.0/1` are the whole
+ * internet as much as `0.0.0.0/0`). Entries that are not IPv4 CIDRs cover nothing here.
+ */
+export function coversEveryIpv4Address(cidrs: Iterable<string>): boolean {
+  const ranges = [...cidrs]
+    .map(ipv4Range)
+    .filter((r): r is { first: number; last: number } => r !== undefined)
+    .sort((a, b) => a.first - b.first);
+  let next = 0; // the lowest address not yet covered
+  for (const range of ranges) {
+    if (range.first > next) return false;
+    next = Math.max(next, range.last + 1);
+    if (next > 0xffffffff) return true;
+  }
+  return false;
+}
+
 function formatIpv4(address: number): string {
   return [24, 16, 8, 0].map((shift) => (address >>> shift) & 0xff).join(".");
 }

@@ -3,6 +3,7 @@ import fc from "fast-check";
 import {
   closestKey,
   compareVersions,
+  coversEveryIpv4Address,
   dns1123LabelProblem,
   dns1123SubdomainProblem,
   isEmail,
@@ -76,6 +77,54 @@ describe("IPv4 CIDRs", () => {
         else expect(typeof parsed).toBe("string");
       }),
     );
+  });
+});
+
+describe("IPv4 coverage", () => {
+  /** Splits 0.0.0.0/0 into blocks: each step halves one block, chosen by the random path. */
+  const partition = fc.array(fc.nat(), { maxLength: 12 }).map((choices) => {
+    let blocks = [{ address: 0, prefix: 0 }];
+    for (const c of choices) {
+      const i = c % blocks.length;
+      const { address, prefix } = blocks[i];
+      if (prefix === 32) continue;
+      const half = 2 ** (31 - prefix);
+      blocks = [
+        ...blocks.slice(0, i),
+        { address, prefix: prefix + 1 },
+        { address: address + half, prefix: prefix + 1 },
+        ...blocks.slice(i + 1),
+      ];
+    }
+    return blocks.map(
+      ({ address, prefix }) =>
+        `${[24, 16, 8, 0].map((s) => Math.floor(address / 2 ** s) % 256).join(".")}/${prefix}`,
+    );
+  });
+
+  it("holds for every partition of the address space, and fails once any block is missing", () => {
+    fc.assert(
+      fc.property(partition, fc.nat(), (blocks, drop) => {
+        expect(coversEveryIpv4Address(blocks)).toBe(true);
+        expect(coversEveryIpv4Address([...blocks].reverse())).toBe(true);
+        if (blocks.length > 1) {
+          const without = blocks.filter((_, i) => i !== drop % blocks.length);
+          expect(coversEveryIpv4Address(without)).toBe(false);
+        }
+      }),
+    );
+  });
+
+  it.each([
+    [["0.0.0.0/0"], true],
+    [["128.0.0.0/1", "0.0.0.0/1"], true],
+    [["0.0.0.0/1", "127.255.255.255/1"], false],
+    [["0.0.0.0/1", "128.0.0.1/1"], true],
+    [["0.0.0.0/1", "::/0"], false],
+    [["0.0.0.0/1", "not-a-cidr", "128.0.0.0/2"], false],
+    [[], false],
+  ])("%j covers everything: %s", (cidrs, expected) => {
+    expect(coversEveryIpv4Address(cidrs)).toBe(expected);
   });
 });
 

@@ -198,6 +198,12 @@ describePolicy({
       expect: /whole internet/,
     },
     {
+      name: "both halves of the internet authorized",
+      mutate: (rs) =>
+        void cluster(rs).apiServerAccessProfile.authorizedIPRanges.push("0.0.0.0/1", "128.0.0.0/1"),
+      expect: /together cover every IPv4 address: the whole internet/,
+    },
+    {
       name: "public without ranges",
       mutate: (rs) => void delete cluster(rs).apiServerAccessProfile,
       expect: /open to every address/,

@@ -1342,6 +1342,21 @@ describePolicy({
       mutate: (rs) => void (byName(rs, "deny-payments").spec.podSelector = { matchLabels: { app: "api" } }),
       expect: /payments has no default-deny/,
     },
+    {
+      name: "one egress rule to both halves of the internet",
+      mutate: (rs) => [...rs, egressTo("halves", "payments", ["0.0.0.0/1", "128.0.0.0/1"])],
+      expect:
+        /rules halves egress\[0\] in team namespace payments together allow egress .* every IPv4 address/,
+    },
+    {
+      name: "quarters of the internet in two policies, host bits set in one block",
+      mutate: (rs) => [
+        ...rs,
+        egressTo("low", "payments", ["0.0.0.0/2", "64.0.0.1/2"]),
+        egressTo("high", "payments", ["128.0.0.0/1"]),
+      ],
+      expect: /rules low egress\[0\], high egress\[0\] in team namespace payments together allow egress/,
+    },
   ],
   unknown: {
     name: "one policy's podSelector, beside a namespace without policy",
@@ -1351,6 +1366,27 @@ describePolicy({
     stillReports: /payments has no default-deny/,
   },
 });
+
+/**
+ * An egress-only policy whose rules each reach `blocks` (one rule per list); `webPort` adds a rule to
+ * 128.0.0.0/1 on that port only.
+ */
+function egressTo(
+  name: string,
+  namespace: string,
+  ...rules: (string[] | number | undefined)[]
+): EvaluatedResource {
+  const blockRules = rules.filter((r): r is string[] => Array.isArray(r) && r.length > 0);
+  const port = rules.find((r): r is number => typeof r === "number");
+  const egress = [
+    ...blockRules.map((cidrs) => ({ to: cidrs.map((cidr) => ({ ipBlock: { cidr } })) })),
+    ...(port ? [{ to: [{ ipBlock: { cidr: "128.0.0.0/1" } }], ports: [{ protocol: "TCP", port }] }] : []),
+  ];
+  return k8s("networking.k8s.io/v1", "NetworkPolicy", name, {
+    metadata: { name, namespace },
+    spec: { podSelector: {}, policyTypes: ["Egress"], egress },
+  });
+}
 
 /** The world plus a catalog ServiceAccount on workload identity, so both modes are present. */
 function bothModes(): EvaluatedResource[] {
@@ -1563,6 +1599,20 @@ describe("team-namespace-system-priority-quota and team-namespace-default-deny a
     const rs = make();
     byName(rs, "quota-payments").spec.scopeSelector.matchExpressions[0].values = UNKNOWN;
     expect(await mandatory("team-namespace-system-priority-quota", rs)).toEqual([]);
+  });
+
+  it.each([
+    ["one half of the internet", [egressTo("half", "payments", ["0.0.0.0/1"])]],
+    [
+      "both halves, one on a single port",
+      [egressTo("half", "payments", ["0.0.0.0/1"]), egressTo("web", "payments", [], undefined, 443)],
+    ],
+    [
+      "both halves in different team namespaces",
+      [egressTo("a", "payments", ["0.0.0.0/1"]), egressTo("b", "catalog", ["128.0.0.0/1"])],
+    ],
+  ])("accepts %s", async (_name, extra) => {
+    expect(await mandatory("team-namespace-default-deny", [...world(), ...extra])).toEqual([]);
   });
 
   it("internet egress that excepts the cluster and IMDS", async () => {

@@ -2,6 +2,7 @@
  * AKS cluster controls (`azure-native:containerservice:ManagedCluster`): one policy per control of
  * the Azure layer, so that each can be tuned or disabled on its own.
  */
+import { coversEveryIpv4Address } from "../../../conventions/formats";
 import { PolicyConfigSchema, validateResourceOfType } from "@pulumi/policy";
 import { ManagedCluster } from "@pulumi/azure-native/containerservice/managedCluster";
 import { configWithDefaults } from "../lib/config";
@@ -167,12 +168,17 @@ export const aksApiServerAccess: PackResourcePolicy = {
       const ranges = j.items(
         () => cluster.apiServerAccessProfile?.authorizedIPRanges as string[] | undefined,
       );
-      for (const range of ranges) {
-        if (OPEN_RANGES.has(range.trim())) {
-          j.report(
-            `apiServerAccessProfile.authorizedIPRanges contains ${JSON.stringify(range)}: the whole internet.`,
-          );
-        }
+      const open = ranges.filter((range) => OPEN_RANGES.has(range.trim()));
+      for (const range of open) {
+        j.report(
+          `apiServerAccessProfile.authorizedIPRanges contains ${JSON.stringify(range)}: the whole internet.`,
+        );
+      }
+      // Narrower ranges can add up to the same: 0.0.0.0/1 and 128.0.0.0/1.
+      if (open.length === 0 && coversEveryIpv4Address(ranges)) {
+        j.report(
+          `apiServerAccessProfile.authorizedIPRanges ${JSON.stringify(ranges)} together cover every IPv4 address: the whole internet.`,
+        );
       }
       if (isPrivate === false) {
         if (requirePrivateCluster) {

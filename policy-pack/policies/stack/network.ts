@@ -3,6 +3,7 @@
  * policy beside it, so a compromised pod reaches only what its team explicitly allowed (and not,
  * say, NMI's port on the node).
  */
+import { coversEveryIpv4Address } from "../../../conventions/formats";
 import { TEAM_LABEL } from "../../../conventions/kubernetes";
 import type { PolicyResource } from "@pulumi/policy";
 import { Judge, judged, Props } from "../lib/judge";
@@ -40,23 +41,39 @@ function everyPort(j: Judge, entry: Props): boolean {
 
 /** A peer that is every address: `ipBlock` 0.0.0.0/0 or ::/0 with nothing excepted. */
 function everyAddress(j: Judge, peer: Props): boolean {
+  const cidr = wholeBlock(j, peer);
+  return cidr === "0.0.0.0/0" || cidr === "::/0";
+}
+
+/** The CIDR of a peer's `ipBlock` when nothing is excepted from it (a block with `except` is narrower). */
+function wholeBlock(j: Judge, peer: Props): string | undefined {
   const block = j.read(() => peer.ipBlock as Props | undefined);
-  if (typeof block !== "object" || block === null) return false;
+  if (typeof block !== "object" || block === null) return undefined;
   const cidr = j.read(() => block.cidr);
   const except = j.read(() => block.except as unknown[] | undefined);
-  return (
-    (cidr === "0.0.0.0/0" || cidr === "::/0") &&
-    (except === undefined || (Array.isArray(except) && except.length === 0))
-  );
+  const nothingExcepted = except === undefined || (Array.isArray(except) && except.length === 0);
+  return typeof cidr === "string" && nothingExcepted ? cidr.trim() : undefined;
+}
+
+/** A rule of a policy that admits every port: either every peer, or these whole IPv4/IPv6 blocks. */
+export interface WidestRule {
+  /** `ingress[0]`, `egress[2]`. */
+  rule: string;
+  direction: "ingress" | "egress";
+  /** No peers, or a peer that is every address (0.0.0.0/0, ::/0). */
+  everyPeer: boolean;
+  /** The peers' blocks with nothing excepted (when not every peer). */
+  cidrs: string[];
 }
 
 /**
- * Rules of a policy that let all traffic through: no peers (or a peer that is every address) and no
- * ports (or only entries that admit every port). Coverage assembled from several narrower CIDRs
- * (0.0.0.0/1 + 128.0.0.0/1) is not computed.
+ * The rules of a policy that admit every port (no ports, or only entries that admit every port),
+ * with what their peers reach. A rule whose peers are every address undoes a default deny alone;
+ * rules whose blocks together cover every IPv4 address (`0.0.0.0/1` + `128.0.0.0/1`, in one rule,
+ * several, or several policies) undo it together. IPv6 is judged by `::/0` alone.
  */
-export function openRules(j: Judge, policy: PolicyResource): string[] {
-  const open: string[] = [];
+export function widestRules(j: Judge, policy: PolicyResource): WidestRule[] {
+  const widest: WidestRule[] = [];
   for (const [direction, peersKey] of [
     ["ingress", "from"],
     ["egress", "to"],
@@ -66,12 +83,16 @@ export function openRules(j: Judge, policy: PolicyResource): string[] {
       const peers = j.list(() => rule[peersKey] as Props[] | undefined);
       const ports = j.list(() => rule.ports as Props[] | undefined);
       if (!peers.complete || !ports.complete) return;
-      const allPeers = peers.known.length === 0 || peers.known.some((p) => everyAddress(j, p));
-      const allPorts = ports.known.length === 0 || ports.known.every((p) => everyPort(j, p));
-      if (allPeers && allPorts) open.push(`${direction}[${i}]`);
+      if (!(ports.known.length === 0 || ports.known.every((p) => everyPort(j, p)))) return;
+      const everyPeer = peers.known.length === 0 || peers.known.some((p) => everyAddress(j, p));
+      const cidrs = everyPeer
+        ? []
+        : peers.known.map((p) => wholeBlock(j, p)).filter((c): c is string => c !== undefined);
+      if (everyPeer || cidrs.length > 0)
+        widest.push({ rule: `${direction}[${i}]`, direction, everyPeer, cidrs });
     });
   }
-  return open;
+  return widest;
 }
 
 export const teamNamespaceDefaultDeny: PackStackPolicy = {
@@ -90,19 +111,39 @@ export const teamNamespaceDefaultDeny: PackStackPolicy = {
           .filter(([, ns]) => metadataEntry(j, ns, "labels", TEAM_LABEL) !== undefined)
           .map(([name]) => name),
       );
+      /** Per team namespace and direction: the rules on every port whose blocks may add up to everything. */
+      const partial = new Map<string, { where: string; cidrs: string[]; urn: string }[]>();
       for (const r of args.resources) {
         if (r.type !== NETWORK_POLICY_TYPE) continue;
         const namespace = metadataOf(j, r, "namespace") ?? "default";
         if (typeof namespace !== "string") continue;
+        const name = String(metadataOf(j, r, "name"));
         if (teamNamespaces.has(namespace))
-          for (const rule of openRules(j, r))
-            j.report(
-              `NetworkPolicy ${String(metadataOf(j, r, "name"))} in team namespace ${namespace}: ${rule} allows all traffic (no peers or 0.0.0.0/0, no ports), undoing the default deny.`,
-              r.urn,
-            );
+          for (const widest of widestRules(j, r)) {
+            if (widest.everyPeer) {
+              j.report(
+                `NetworkPolicy ${name} in team namespace ${namespace}: ${widest.rule} allows all traffic (no peers or every address, on every port), undoing the default deny.`,
+                r.urn,
+              );
+              continue;
+            }
+            const key = `${namespace}\0${widest.direction}`;
+            partial.set(key, [
+              ...(partial.get(key) ?? []),
+              { where: `${name} ${widest.rule}`, cidrs: widest.cidrs, urn: r.urn },
+            ]);
+          }
         const set = denied.get(namespace) ?? new Set<string>();
         deniedDirections(j, r).forEach((d) => set.add(d));
         denied.set(namespace, set);
+      }
+      for (const [key, rules] of partial) {
+        if (!coversEveryIpv4Address(rules.flatMap((r) => r.cidrs))) continue;
+        const [namespace, direction] = key.split("\0");
+        j.report(
+          `NetworkPolicy rules ${rules.map((r) => r.where).join(", ")} in team namespace ${namespace} together allow ${direction} from or to every IPv4 address on every port (${rules.flatMap((r) => r.cidrs).join(", ")}), undoing the default deny.`,
+          rules[0].urn,
+        );
       }
       for (const [name, namespace] of namespacesByName(j, args.resources)) {
         if (metadataEntry(j, namespace, "labels", TEAM_LABEL) === undefined) continue;
