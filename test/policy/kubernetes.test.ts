@@ -1177,6 +1177,27 @@ describe("k8s-admission-policies-present beside the blueprint's bindings", () =>
     expect(await run("k8s-admission-policies-present", rs)).toEqual([]);
   });
 
+  it("accepts the API server's defaults written out, as the provider's server-side preview shows them", async () => {
+    const rs = world();
+    for (const r of rs.filter((x) => x.type.endsWith(":ValidatingAdmissionPolicy"))) {
+      const match = (r.props as Props).spec.matchConstraints;
+      match.matchPolicy = "Equivalent";
+      match.namespaceSelector ??= {};
+      match.objectSelector = {};
+      for (const rule of match.resourceRules) rule.scope ??= "*";
+    }
+    binding(rs, LABEL).spec.matchResources = {
+      matchPolicy: "Equivalent",
+      namespaceSelector: {},
+      objectSelector: {},
+    };
+    expect(await run("k8s-admission-policies-present", rs)).toEqual([]);
+    vap(rs, LABEL).spec.matchConstraints.resourceRules[0].scope = "Cluster";
+    expect((await run("k8s-admission-policies-present", rs)).map((v) => v.message)).toEqual([
+      expect.stringMatching(/resourceRules\[0\].scope is "Cluster"/),
+    ]);
+  });
+
   it("judges nothing in a stack without team namespaces (a team's own stack)", async () => {
     const rs = world().filter((r) => !(r.type === "kubernetes:core/v1:Namespace"));
     expect(

@@ -35,6 +35,16 @@ const BINDING_TYPE = "kubernetes:admissionregistration.k8s.io/v1:ValidatingAdmis
 const CLUSTER_WIDE_BINDING_FIELDS = new Set(["policyName", "validationActions"]);
 /** failurePolicy is judged on every prefixed policy, with its own message; the rest of a spec here. */
 const FAILURE_POLICY_PATH = new Set(["spec.failurePolicy"]);
+/**
+ * What the API server fills in when a policy leaves it out (admissionregistration/v1 defaults); the
+ * Kubernetes provider's server-side preview shows them, so a spec with them is the blueprint's.
+ */
+const POLICY_DEFAULTS = new Map<string, unknown>([
+  ["spec.matchConstraints.matchPolicy", "Equivalent"],
+  ["spec.matchConstraints.namespaceSelector", {}],
+  ["spec.matchConstraints.objectSelector", {}],
+  ["spec.matchConstraints.resourceRules[].scope", "*"],
+]);
 
 const admissionConfig: PolicyConfigSchema = {
   properties: {
@@ -139,7 +149,14 @@ function judgeBlueprintPolicies(
       continue;
     }
     const built = guardrailPolicies(settings).find((d) => d.name === name)!;
-    const difference = firstDifference(j, () => r.props.spec, built.spec, "spec", FAILURE_POLICY_PATH);
+    const difference = firstDifference(
+      j,
+      () => r.props.spec,
+      built.spec,
+      "spec",
+      FAILURE_POLICY_PATH,
+      POLICY_DEFAULTS,
+    );
     if (difference !== undefined && difference !== UNKNOWN) {
       j.report(
         `ValidatingAdmissionPolicy ${name}: ${difference.path} is ${describeValue(difference.actual)}, but the blueprint builds ${describeValue(difference.expected)} from the settings the policy records; an edited policy matches or checks less than the blueprint's.`,
@@ -205,6 +222,18 @@ function settingsProblems(
   return problems;
 }
 
+/** A binding's matchResources that narrows nothing: only the API server's defaults. */
+function matchesEverything(j: Judge, match: unknown): boolean {
+  const difference = firstDifference(j, () => match, {}, "matchResources", new Set(), BINDING_MATCH_DEFAULTS);
+  return difference === undefined;
+}
+
+const BINDING_MATCH_DEFAULTS = new Map<string, unknown>([
+  ["matchResources.matchPolicy", "Equivalent"],
+  ["matchResources.namespaceSelector", {}],
+  ["matchResources.objectSelector", {}],
+]);
+
 /**
  * Each policy needs a binding that denies across the whole cluster. Bindings add up, so another
  * binding (a Warn one, a narrower one) beside it weakens nothing; without it, the policy is narrowed
@@ -220,7 +249,14 @@ function judgeBindings(j: Judge, resources: PolicyResource[], policies: Map<stri
     const actions = j.list(() => r.props.spec?.validationActions as string[] | undefined);
     const fields = j.read(() => Object.keys(r.props.spec ?? {}));
     if (fields === UNKNOWN || !actions.complete) undecided.add(policyName);
-    else if (actions.known.includes("Deny") && fields.every((f) => CLUSTER_WIDE_BINDING_FIELDS.has(f)))
+    else if (
+      actions.known.includes("Deny") &&
+      fields.every(
+        (f) =>
+          CLUSTER_WIDE_BINDING_FIELDS.has(f) ||
+          (f === "matchResources" && matchesEverything(j, r.props.spec.matchResources)),
+      )
+    )
       denying.add(policyName);
   }
   for (const [name, r] of policies) {

@@ -20,7 +20,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 /**
  * The first difference between `read()` and `expected`, `undefined` when they are equal, or
  * `UNKNOWN` when no known part differs but some part is unknown. Object keys whose value is
- * `undefined` count as absent, as they do once serialized; paths in `ignored` are not compared.
+ * `undefined` count as absent, as they do once serialized; paths in `ignored` are not compared, and
+ * a field absent on one side counts as its value in `defaults` (keyed by path, indexes as `[]`).
  */
 export function firstDifference(
   j: Judge,
@@ -28,13 +29,14 @@ export function firstDifference(
   expected: unknown,
   path: string,
   ignored: ReadonlySet<string> = new Set(),
+  defaults: ReadonlyMap<string, unknown> = new Map(),
 ): Unknowable<Difference | undefined> {
   if (ignored.has(path)) return undefined;
   const actual = j.read(read);
   if (actual === UNKNOWN) return UNKNOWN;
   let undecided = false;
   const descend = (next: () => unknown, want: unknown, at: string): Difference | undefined => {
-    const found = firstDifference(j, next, want, at, ignored);
+    const found = firstDifference(j, next, want, at, ignored, defaults);
     if (found === UNKNOWN) undecided = true;
     return found === UNKNOWN ? undefined : found;
   };
@@ -49,7 +51,10 @@ export function firstDifference(
     const keys = j.read(() => Object.keys(actual));
     if (keys === UNKNOWN) return UNKNOWN;
     for (const key of new Set([...Object.keys(expected), ...keys])) {
-      const found = descend(() => actual[key], expected[key], `${path}.${key}`);
+      const at = `${path}.${key}`;
+      // A field the API server defaults is the same whether it was written out or left to the default.
+      const byDefault = defaults.get(at.replace(/\[\d+\]/g, "[]"));
+      const found = descend(() => actual[key] ?? byDefault, expected[key] ?? byDefault, at);
       if (found) return found;
     }
   } else if (actual !== expected) {
