@@ -114,17 +114,24 @@ export interface Ipv4Cidr {
   prefixLength: number;
 }
 
+/** The octets, prefix length and address of `a.b.c.d/n` as written, or undefined when it is not of that form. */
+function ipv4Parts(value: string): { digits: string[]; prefixLength: number; address: number } | undefined {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return undefined;
+  const digits = match.slice(1, 5);
+  const [a, b, c, d] = digits.map(Number);
+  return { digits, prefixLength: Number(match[5]), address: ((a << 24) | (b << 16) | (c << 8) | d) >>> 0 };
+}
+
 /** Parses `a.b.c.d/n`; returns a reason string when it is not a valid IPv4 network. */
 export function parseIpv4Cidr(value: string): Ipv4Cidr | string {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!match) return "must be an IPv4 CIDR such as 203.0.113.0/24";
-  const octets = match.slice(1, 5).map(Number);
-  const prefixLength = Number(match[5]);
-  if (octets.some((o, i) => o > 255 || (match[i + 1].length > 1 && match[i + 1].startsWith("0")))) {
+  const parts = ipv4Parts(value);
+  if (!parts) return "must be an IPv4 CIDR such as 203.0.113.0/24";
+  const { digits, prefixLength, address } = parts;
+  if (digits.some((o) => Number(o) > 255 || (o.length > 1 && o.startsWith("0")))) {
     return "has an octet above 255 or with a leading zero";
   }
   if (prefixLength > 32) return "has a prefix length above 32";
-  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
   const mask = prefixLength === 0 ? 0 : (0xffffffff << (32 - prefixLength)) >>> 0;
   if ((address & mask) >>> 0 !== address) {
     // Azure normalises or rejects these; either way the user did not mean what they wrote.
@@ -138,14 +145,10 @@ export function parseIpv4Cidr(value: string): Ipv4Cidr | string {
  * when it is not an IPv4 CIDR.
  */
 export function ipv4Range(value: string): { first: number; last: number } | undefined {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value.trim());
-  if (!match) return undefined;
-  const octets = match.slice(1, 5).map(Number);
-  const prefixLength = Number(match[5]);
-  if (octets.some((o) => o > 255) || prefixLength > 32) return undefined;
-  const address = ((octets[0] << 24) | (octets[1] << 16) | (octets[2] << 8) | octets[3]) >>> 0;
-  const size = 2 ** (32 - prefixLength);
-  const first = address - (address % size);
+  const parts = ipv4Parts(value.trim());
+  if (!parts || parts.digits.some((o) => Number(o) > 255) || parts.prefixLength > 32) return undefined;
+  const size = 2 ** (32 - parts.prefixLength);
+  const first = parts.address - (parts.address % size);
   return { first, last: first + size - 1 };
 }
 

@@ -16,6 +16,7 @@ import {
   GUARDRAIL_POLICY_NAMES,
   guardrailPolicies,
   readGuardrailSettings,
+  type AdmissionPolicyDefinition,
   type GuardrailSettings,
 } from "../../../conventions/admission";
 import { isGuid } from "../../../conventions/formats";
@@ -128,6 +129,8 @@ function judgeBlueprintPolicies(
   teamNamespaces: Set<string>,
 ): void {
   let judgedSettings: string | undefined;
+  // Normally every policy records the same settings: build the blueprint's policies once per text.
+  const builtFrom = new Map<string, AdmissionPolicyDefinition[]>();
   for (const name of GUARDRAIL_POLICY_NAMES) {
     const r = policies.get(name);
     if (!r) continue;
@@ -148,7 +151,8 @@ function judgeBlueprintPolicies(
       );
       continue;
     }
-    const built = guardrailPolicies(settings).find((d) => d.name === name)!;
+    if (!builtFrom.has(recorded)) builtFrom.set(recorded, guardrailPolicies(settings));
+    const built = builtFrom.get(recorded)!.find((d) => d.name === name)!;
     const difference = firstDifference(
       j,
       () => r.props.spec,
