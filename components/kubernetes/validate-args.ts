@@ -14,10 +14,17 @@ import {
   isDns1123Label,
   isDns1123Subdomain,
   isGuid,
+  isIdentityResourceId,
   isResourceGroupId,
   reservedNamespaceProblem,
 } from "../../conventions/formats";
-import { platformUserProblem, podIdentitySelector } from "../../conventions/kubernetes";
+import { platformUserProblem } from "../../conventions/kubernetes";
+import {
+  isolationProblems,
+  type Declared,
+  type TenantIdentity,
+  type TenantTeam,
+} from "../../conventions/isolation";
 import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 
 /** PSA version pinned when none is given. */
@@ -72,6 +79,19 @@ export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
   teamNamespaceLimits: Required<TeamNamespaceLimits>;
 }
 
+/**
+ * `value` with its key when it is well-formed text; `undefined` for an Output (an identity the Azure
+ * layer creates), which the admission policies judge once it is known.
+ */
+/** `{ [field]: value }`, or `{}` when `value` is undefined (the shape `exactOptionalPropertyTypes` wants). */
+function optional<K extends string, V>(field: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [field]: value } as Record<K, V>);
+}
+
+function knownText(value: unknown, key: string, wellFormed: (text: string) => boolean): Declared | undefined {
+  return typeof value === "string" && wellFormed(value) ? { value, key } : undefined;
+}
+
 /** Validates `args` and applies defaults; throws `HardeningArgsError` listing every problem. */
 export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHardeningArgs {
   const problems: HardeningArgsProblem[] = [];
@@ -118,96 +138,70 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
     problem("podSecurityVersion", podSecurityVersion, "must be a pinned `v1.N` (not `latest`)");
   }
 
-  const namespaceOwner = new Map<string, string>();
-  const teamNames = new Set<string>();
-  const selectors = new Map<string, string>();
-  const poolOwners = new Map<string, string>();
   const teams = Array.isArray(args.teams) ? args.teams : [];
   if (!Array.isArray(args.teams)) problem("teams", args.teams, "must be a list");
-  teams.forEach((team, t) => {
+  const tenants = teams.map((team, t) => {
     const at = `teams[${t}]`;
-    if (!isDns1123Label(team.name)) problem(`${at}.name`, team.name, "must be a DNS-1123 label");
-    else if (teamNames.has(team.name)) problem(`${at}.name`, team.name, "duplicate team name");
-    teamNames.add(team.name);
+    const nameOk = isDns1123Label(team.name);
+    if (!nameOk) problem(`${at}.name`, team.name, "must be a DNS-1123 label");
     checkGroups(`${at}.developerGroupIds`, team.developerGroupIds);
-    (team.developerGroupIds ?? []).forEach((id, i) => {
-      if ((args.platformGroupIds ?? []).includes(id)) {
-        problem(
-          `${at}.developerGroupIds[${i}]`,
-          id,
-          "is a platform group; a team group must not be platform",
-        );
-      }
-    });
     if (team.identityMode !== "pod-identity" && team.identityMode !== "workload-identity") {
       problem(`${at}.identityMode`, team.identityMode, "must be `pod-identity` or `workload-identity`");
     }
-    if (typeof team.resourceGroupId === "string" && !isResourceGroupId(team.resourceGroupId)) {
+    // Judged only when given as text: an Output is the resource group the Azure layer creates.
+    const resourceGroupId = knownText(team.resourceGroupId, `${at}.resourceGroupId`, isResourceGroupId);
+    if (typeof team.resourceGroupId === "string" && !resourceGroupId) {
       problem(
         `${at}.resourceGroupId`,
         team.resourceGroupId,
         "must be `/subscriptions/<subscription GUID>/resourceGroups/<rg>`",
       );
     }
-    if (team.nodePool !== undefined) {
-      // One pool, one team: a shared pool would put both teams' identities on the same nodes.
-      if (typeof team.nodePool !== "string" || !isAksPoolName(team.nodePool)) {
-        problem(
-          `${at}.nodePool`,
-          team.nodePool,
-          "must be an AKS pool name (lowercase alphanumeric, at most 12)",
-        );
-      } else if (poolOwners.has(team.nodePool)) {
-        problem(`${at}.nodePool`, team.nodePool, `is already team ${poolOwners.get(team.nodePool)}'s pool`);
-      } else {
-        poolOwners.set(team.nodePool, team.name);
-      }
+    const nodePool = knownText(team.nodePool, `${at}.nodePool`, isAksPoolName);
+    if (team.nodePool !== undefined && !nodePool) {
+      problem(
+        `${at}.nodePool`,
+        team.nodePool,
+        "must be an AKS pool name (lowercase alphanumeric, at most 12)",
+      );
     }
     const namespaces = Array.isArray(team.namespaces) ? team.namespaces : [];
     if (namespaces.length === 0) problem(`${at}.namespaces`, team.namespaces, "at least one namespace");
-    namespaces.forEach((ns, n) => {
+    const declaredNamespaces = namespaces.flatMap((ns, n) => {
       const key = `${at}.namespaces[${n}]`;
       // Reserved namespaces, the identity namespace included (one rule with config validation).
-      const reserved = isDns1123Label(ns) ? reservedNamespaceProblem(ns, identityNs) : undefined;
-      if (!isDns1123Label(ns)) {
-        problem(key, ns, "must be a DNS-1123 label");
-      } else if (reserved) {
-        problem(key, ns, reserved);
-      } else if (namespaceOwner.has(ns)) {
-        problem(key, ns, `already owned by team ${namespaceOwner.get(ns)}`);
-      } else if ((args.privilegedNamespaces ?? []).includes(ns)) {
-        problem(key, ns, "is listed in privilegedNamespaces; team namespaces are always restricted");
-      }
-      namespaceOwner.set(ns, team.name);
+      const why = isDns1123Label(ns) ? reservedNamespaceProblem(ns, identityNs) : "must be a DNS-1123 label";
+      if (why) problem(key, ns, why);
+      return why ? [] : [{ value: ns, key }];
     });
-    const identityNames = new Set<string>();
-    const serviceAccounts = new Map<string, string>();
-    (team.identities ?? []).forEach((identity, i) => {
+    const identities = (team.identities ?? []).map((identity, i): TenantIdentity => {
       const key = `${at}.identities[${i}]`;
-      if (!isDns1123Label(identity.name)) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
-      else if (identityNames.has(identity.name))
-        problem(`${key}.name`, identity.name, "duplicate identity name");
-      identityNames.add(identity.name);
-      if (!namespaces.includes(identity.namespace)) {
-        problem(`${key}.namespace`, identity.namespace, `must be one of team ${team.name}'s namespaces`);
-      }
-      if (!isDns1123Subdomain(identity.serviceAccount)) {
+      const identityNameOk = isDns1123Label(identity.name);
+      if (!identityNameOk) problem(`${key}.name`, identity.name, "must be a DNS-1123 label");
+      const accountOk = isDns1123Subdomain(identity.serviceAccount);
+      if (!accountOk)
         problem(`${key}.serviceAccount`, identity.serviceAccount, "must be a DNS-1123 subdomain");
-      }
-      // One ServiceAccount object per identity: two identities cannot share one.
-      const account = `${identity.namespace}/${identity.serviceAccount}`;
-      if (serviceAccounts.has(account))
-        problem(
-          `${key}.serviceAccount`,
-          identity.serviceAccount,
-          `also used by ${serviceAccounts.get(account)}`,
-        );
-      serviceAccounts.set(account, key);
-      const selector = podIdentitySelector(identity.namespace, identity.name);
-      if (selectors.has(selector))
-        problem(`${key}`, selector, `selector also used by ${selectors.get(selector)}`);
-      selectors.set(selector, key);
+      return {
+        key,
+        name: identityNameOk ? identity.name : "",
+        namespace: typeof identity.namespace === "string" ? identity.namespace : "",
+        serviceAccount: accountOk ? identity.serviceAccount : "",
+        ...optional("clientId", knownText(identity.clientId, `${key}.clientId`, isGuid)),
+        ...optional("resourceId", knownText(identity.resourceId, `${key}.resourceId`, isIdentityResourceId)),
+      };
     });
+    const tenant: TenantTeam = {
+      key: at,
+      name: nameOk ? team.name : "",
+      developerGroupIds: (team.developerGroupIds ?? []).flatMap((id, i) =>
+        isGuid(id) ? [{ value: id, key: `${at}.developerGroupIds[${i}]` }] : [],
+      ),
+      namespaces: declaredNamespaces,
+      identities,
+      ...optional("resourceGroupId", resourceGroupId),
+      ...optional("nodePool", nodePool),
+    };
+    return tenant;
   });
 
   const privilegedNamespaces = [
@@ -216,6 +210,19 @@ export function resolveHardeningArgs(args: KubernetesHardeningArgs): ResolvedHar
   privilegedNamespaces.forEach((ns, i) => {
     if (ns === "default") problem(`privilegedNamespaces[${i}]`, ns, "`default` is always restricted");
   });
+  problems.push(
+    ...isolationProblems({
+      teams: tenants,
+      privilegedGroups: (Array.isArray(args.platformGroupIds) ? args.platformGroupIds : []).map((id, i) => ({
+        value: id,
+        key: `platformGroupIds[${i}]`,
+      })),
+      privilegedNamespaces: privilegedNamespaces.map((ns, i) => ({
+        value: ns,
+        key: `privilegedNamespaces[${i}]`,
+      })),
+    }),
+  );
   (args.platformUsers ?? []).forEach((user, i) => {
     const why = platformUserProblem(user);
     if (why) problem(`platformUsers[${i}]`, user, why);

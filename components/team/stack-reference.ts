@@ -17,6 +17,7 @@ import {
   isGuid,
   isResourceGroupId,
 } from "../../conventions/formats";
+import { isolationProblems, type TenantIdentity } from "../../conventions/isolation";
 import { podIdentitySelector } from "../../conventions/kubernetes";
 import { IDENTITY_MODES } from "../../conventions/modes";
 import { TEAM_CONTRACT_OUTPUT, TEAM_CONTRACT_VERSION } from "./contract";
@@ -61,21 +62,33 @@ function requireString(
   else if (!ok(value)) problems.add(key, value, `must be ${what}`);
 }
 
-function validateIdentity(problems: ProblemList, key: string, raw: unknown, namespaces: string[]): void {
+/** A pod-identity identity's selector is derived from its namespace and name: reported after them. */
+function validateSelector(problems: ProblemList, key: string, raw: unknown): void {
+  const identity = asObj(raw);
+  if (identity?.mode !== "pod-identity") return;
+  const expected = podIdentitySelector(String(identity.namespace), String(identity.name));
+  if (identity.podIdentitySelector !== expected) {
+    problems.add(
+      `${key}.podIdentitySelector`,
+      identity.podIdentitySelector,
+      `must be "${expected}" (<namespace>.<identity>)`,
+    );
+  }
+}
+
+/**
+ * One identity's fields, each on its own; returns what the isolation rules judge (that it lies in
+ * the team's namespaces, that no two share a name, ServiceAccount or client ID).
+ */
+function validateIdentity(problems: ProblemList, key: string, raw: unknown): TenantIdentity | undefined {
   const identity = asObj(raw);
   if (!identity) {
     problems.add(key, raw, "must be an object");
-    return;
+    return undefined;
   }
   const { name, namespace, mode } = identity as Partial<Record<keyof TeamContractIdentity, unknown>>;
   requireString(problems, `${key}.name`, name, isDns1123Label, "a DNS-1123 label");
-  if (typeof namespace !== "string" || !namespaces.includes(namespace)) {
-    problems.add(
-      `${key}.namespace`,
-      namespace,
-      `must be one of the team's namespaces (${namespaces.join(", ")})`,
-    );
-  }
+  requireString(problems, `${key}.namespace`, namespace, isDns1123Label, "a DNS-1123 label");
   requireString(problems, `${key}.clientId`, identity.clientId, isGuid, "a GUID");
   // Workload identity federates exactly this ServiceAccount; pod identity names it when it has one.
   if (mode === "workload-identity" || identity.serviceAccount !== undefined) {
@@ -87,18 +100,19 @@ function validateIdentity(problems: ProblemList, key: string, raw: unknown, name
       "a DNS-1123 subdomain",
     );
   }
-  if (mode === "pod-identity") {
-    const expected = podIdentitySelector(String(namespace), String(name));
-    if (identity.podIdentitySelector !== expected) {
-      problems.add(
-        `${key}.podIdentitySelector`,
-        identity.podIdentitySelector,
-        `must be "${expected}" (<namespace>.<identity>)`,
-      );
-    }
-  } else if (mode !== "workload-identity") {
+  if (mode !== "pod-identity" && mode !== "workload-identity") {
     problems.add(`${key}.mode`, mode, `must be one of ${IDENTITY_MODES.join(", ")}`);
   }
+  const text = (value: unknown, wellFormed: (s: string) => boolean) =>
+    typeof value === "string" && wellFormed(value) ? value : "";
+  const clientId = text(identity.clientId, isGuid);
+  return {
+    key,
+    name: text(name, isDns1123Label),
+    namespace: text(namespace, isDns1123Label),
+    serviceAccount: text(identity.serviceAccount, isDns1123Subdomain),
+    ...(clientId !== "" ? { clientId: { value: clientId, key: `${key}.clientId` } } : {}),
+  };
 }
 
 /**
@@ -133,7 +147,7 @@ export function validateTeamContract(
     problems.throwIfAny(subject);
   }
   if (c.team !== team) problems.add(`${root}.team`, c.team, `must be "${team}"`);
-  const namespaces = stringList(problems, `${root}.namespaces`, c.namespaces, (ns) =>
+  stringList(problems, `${root}.namespaces`, c.namespaces, (ns) =>
     isDns1123Label(ns) ? undefined : "must be a DNS-1123 label",
   );
   if (Array.isArray(c.namespaces) && c.namespaces.length === 0) {
@@ -147,10 +161,27 @@ export function validateTeamContract(
     "/subscriptions/<subscription GUID>/resourceGroups/<rg>",
   );
   if (!Array.isArray(c.identities)) problems.add(`${root}.identities`, c.identities, "must be a list");
-  else
-    c.identities.forEach((identity, i) =>
-      validateIdentity(problems, `${root}.identities[${i}]`, identity, namespaces),
-    );
+  const identities = (Array.isArray(c.identities) ? c.identities : []).flatMap(
+    (identity, i) => validateIdentity(problems, `${root}.identities[${i}]`, identity) ?? [],
+  );
+  // The same isolation rules the platform's config validation applied, within this one team.
+  const isolation = isolationProblems({
+    teams: [
+      {
+        key: root,
+        name: team,
+        developerGroupIds: [],
+        namespaces: (Array.isArray(c.namespaces) ? c.namespaces : []).flatMap((ns, i) =>
+          typeof ns === "string" ? [{ value: ns, key: `${root}.namespaces[${i}]` }] : [],
+        ),
+        identities,
+      },
+    ],
+  });
+  for (const p of isolation) problems.add(p.key, p.value, p.message);
+  (Array.isArray(c.identities) ? c.identities : []).forEach((identity, i) =>
+    validateSelector(problems, `${root}.identities[${i}]`, identity),
+  );
   stringList(problems, `${root}.imageRegistries`, c.imageRegistries);
   if (c.nodePool !== undefined) {
     const pool = asObj(c.nodePool);

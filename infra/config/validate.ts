@@ -24,7 +24,6 @@ import {
   DEFAULT_USER_POOLS,
   KUBERNETES_SYSTEM_NAMESPACES,
   MAX_CLUSTER_NAME_LENGTH,
-  MAX_SELECTOR_LENGTH,
   MIN_KUBERNETES_VERSION,
   NODE_OS_UPGRADE_CHANNELS,
   PRODUCTION_TIERS,
@@ -47,6 +46,12 @@ import {
   reservedNamespaceProblem,
 } from "../../conventions/formats";
 import { platformUserProblem, USER_ASSIGNED_IDENTITY_PATH } from "../../conventions/kubernetes";
+import {
+  isolationProblems,
+  type Declared,
+  type TenantIdentity,
+  type TenantTeam,
+} from "../../conventions/isolation";
 import { IDENTITY_MODES, POD_IDENTITY_MODES } from "../../conventions/modes";
 import { podIdentityVersionProblem } from "../../conventions/pod-identity-release";
 import { ConfigReader, REDACTED, childKey, indexKey } from "./reader";
@@ -134,31 +139,19 @@ const guidProblem = (value: string): string | undefined => (isGuid(value) ? unde
 const REGISTRY_PREFIX =
   /^(?:[a-z0-9](?:[-a-z0-9]*[a-z0-9])?(?:\.[a-z0-9](?:[-a-z0-9]*[a-z0-9])?)+(?::\d{1,5})?|localhost(?::\d{1,5})?|[a-z0-9-]+:\d{1,5})(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/;
 
-/** Where a namespace, resource group or identity was first declared, for "already owned by" messages. */
-interface Owner {
-  team: string;
-  /** The owning team's key, e.g. `teams[0]` (names may repeat in invalid input; keys never do). */
-  teamKey: string;
-  key: string;
-}
-
 /** What the team and identity checks need to know about the rest of the configuration. */
 interface TeamContext {
   existingMode: boolean;
   production: boolean;
   /** `podIdentity.isolateNodes`: every pod-identity team needs its own pool. */
   isolateNodes: boolean;
-  /** Pool name -> the key that declared it (cluster pools first, then team pools). */
-  poolOwners: Map<string, string>;
   identityNamespace: string;
-  /** Lowercased platform and cluster-admin group IDs, with the key that declared each. */
-  privilegedGroups: Map<string, string>;
-  developerGroupOwners: Map<string, Owner>;
-  namespaceOwners: Map<string, Owner>;
-  resourceGroupOwners: Map<string, Owner>;
-  identityIdOwners: Map<string, Owner>;
-  /** Lowercased client IDs: each belongs to exactly one declared resource ID. */
-  clientIdOwners: Map<string, Owner>;
+}
+
+/** A team as read, and its well-formed declarations for the isolation rules. */
+interface ReadTeam {
+  team: TeamConfig;
+  tenant: TenantTeam;
 }
 
 /**
@@ -188,31 +181,32 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   const monitoring = readMonitoring(r, raw.monitoring, production);
   const platformGroupIds = r.stringList(raw.platformGroupIds, "platformGroupIds", [], guidProblem);
   const existing = readExisting(r, raw.existing, existingMode);
-  const privilegedGroups = new Map<string, string>([
-    ...cluster.adminGroupIds.map((id, i): [string, string] => [
-      id.toLowerCase(),
-      `cluster.adminGroupIds[${i}]`,
-    ]),
-    ...platformGroupIds.map((id, i): [string, string] => [id.toLowerCase(), `platformGroupIds[${i}]`]),
-  ]);
-  const teams = readTeams(r, raw.teams, {
+  const read = readTeams(r, raw.teams, {
     existingMode,
     production,
     isolateNodes: podIdentity.isolateNodes,
     identityNamespace: podIdentity.namespace,
-    privilegedGroups,
-    // In create mode the cluster's own pools share the name space with the teams' pools; in
-    // existing mode the blueprint declares none (it ignores the cluster pool settings).
-    poolOwners: new Map(
-      existingMode
-        ? []
-        : [cluster.systemPool, ...cluster.userPools].map((pool, i): [string, string] => [
-            pool.name,
-            childKey(poolKey(i), "name"),
-          ]),
-    ),
   });
-  const guardrails = readGuardrails(r, raw.guardrails, teams);
+  const teams = read.map((t) => t.team);
+  const { guardrails, privilegedNamespaces } = readGuardrails(r, raw.guardrails);
+  r.problems.push(
+    ...isolationProblems({
+      teams: read.map((t) => t.tenant),
+      privilegedGroups: [
+        ...declaredList(cluster.adminGroupIds, "cluster.adminGroupIds"),
+        ...declaredList(platformGroupIds, "platformGroupIds"),
+      ],
+      privilegedNamespaces,
+      // In create mode the cluster's own pools share the name space with the teams' pools; in
+      // existing mode the blueprint declares none (it ignores the cluster pool settings).
+      clusterPools: existingMode
+        ? []
+        : [cluster.systemPool, ...cluster.userPools].map((pool, i) => ({
+            value: pool.name,
+            key: childKey(poolKey(i), "name"),
+          })),
+    }),
+  );
 
   if (r.problems.length > 0) throw new ConfigValidationError(stack, r.problems);
   return {
@@ -229,12 +223,32 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
   };
 }
 
+/** `check`, also recording every item it accepts, with its key, in `into` (for the isolation rules). */
+function recording(
+  into: Declared[],
+  check: (item: string) => string | undefined,
+): (item: string, key: string) => string | undefined {
+  return (item, key) => {
+    const problem = check(item);
+    if (problem === undefined) into.push({ value: item, key });
+    return problem;
+  };
+}
+
+/** `values` with the keys `key[0]`, `key[1]`...: a list whose every item was well-formed. */
+function declaredList(values: readonly string[], key: string): Declared[] {
+  return values.map((value, i) => ({ value, key: indexKey(key, i) }));
+}
+
 /**
  * Who the admission policies trust. A platform user bypasses the identity guardrails, so it must
  * name a person or CI principal; a privileged namespace admits hostNetwork/NET_RAW pods (S4), so it
- * must be a real system namespace, never `default` or a team's.
+ * must be a real system namespace, never `default` or (an isolation rule) a team's.
  */
-function readGuardrails(r: ConfigReader, value: unknown, teams: TeamConfig[]): GuardrailsConfig {
+function readGuardrails(
+  r: ConfigReader,
+  value: unknown,
+): { guardrails: GuardrailsConfig; privilegedNamespaces: Declared[] } {
   const raw = r.object(value, "guardrails", CONFIG_KEYS.guardrails) ?? {};
   const platformUsers = r.stringList(
     raw.platformUsers,
@@ -243,34 +257,25 @@ function readGuardrails(r: ConfigReader, value: unknown, teams: TeamConfig[]): G
     platformUserProblem,
   );
 
-  const teamOfNamespace = new Map(
-    teams.flatMap((team, t) =>
-      team.namespaces.map((ns, n): [string, string] => [
-        ns,
-        `team "${team.name}" (teams[${t}].namespaces[${n}])`,
-      ]),
-    ),
-  );
   const systemKube: readonly string[] = KUBERNETES_SYSTEM_NAMESPACES;
+  const declared: Declared[] = [];
   const privilegedNamespaces = r.stringList(
     raw.privilegedNamespaces,
     "guardrails.privilegedNamespaces",
     DEFAULT_GUARDRAILS.privilegedNamespaces,
-    (ns) => {
+    recording(declared, (ns) => {
       const problem = dns1123LabelProblem(ns);
       if (problem) return problem;
       if (ns === "default")
         return "must stay restricted: `default` is where manifests without a namespace land";
-      const team = teamOfNamespace.get(ns);
-      if (team) return `is owned by ${team}: team namespaces always enforce restricted`;
       if (ns.startsWith("kube-") && !systemKube.includes(ns)) {
         const guess = closestKey(ns, systemKube);
         return `is a reserved kube-* name Kubernetes does not create${guess ? `; did you mean "${guess}"?` : ""}`;
       }
       return undefined;
-    },
+    }),
   );
-  return { platformUsers, privilegedNamespaces };
+  return { guardrails: { platformUsers, privilegedNamespaces }, privilegedNamespaces: declared };
 }
 
 function readPodIdentity(r: ConfigReader, value: unknown, existingMode: boolean): PodIdentityConfig {
@@ -625,14 +630,7 @@ function readTeamKubeconfig(r: ConfigReader, value: unknown): string | undefined
   return text;
 }
 
-function readTeams(
-  r: ConfigReader,
-  value: unknown,
-  settings: Pick<
-    TeamContext,
-    "existingMode" | "production" | "isolateNodes" | "identityNamespace" | "privilegedGroups" | "poolOwners"
-  >,
-): TeamConfig[] {
+function readTeams(r: ConfigReader, value: unknown, context: TeamContext): ReadTeam[] {
   if (value === undefined) {
     r.missing("teams", "list the teams that share the cluster");
     return [];
@@ -640,68 +638,47 @@ function readTeams(
   const items = r.array(value, "teams");
   if (items === undefined) return [];
   if (items.length === 0) r.report("teams", value, "must list at least one team");
-
-  const context: TeamContext = {
-    ...settings,
-    developerGroupOwners: new Map(),
-    namespaceOwners: new Map(),
-    resourceGroupOwners: new Map(),
-    identityIdOwners: new Map(),
-    clientIdOwners: new Map(),
-  };
-  const teamNames = new Map<string, string>();
-  return items.map((item, index) => {
-    const key = indexKey("teams", index);
-    const team = readTeam(r, item, key, context);
-    const first = teamNames.get(team.name);
-    if (team.name !== "" && first !== undefined)
-      r.report(childKey(key, "name"), team.name, `is already used by ${first}`);
-    else teamNames.set(team.name, childKey(key, "name"));
-    return team;
-  });
+  return items.map((item, index) => readTeam(r, item, indexKey("teams", index), context));
 }
 
-function readTeam(outer: ConfigReader, value: unknown, key: string, context: TeamContext): TeamConfig {
+/**
+ * One team's fields, each checked on its own; how they relate to the other teams' and to the
+ * platform's (ownership, sharing, containment) is judged by `isolationProblems` afterwards.
+ */
+function readTeam(outer: ConfigReader, value: unknown, key: string, context: TeamContext): ReadTeam {
   const parsed = outer.object(value, key, CONFIG_KEYS["teams[]"]);
   const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
   const raw = parsed ?? {};
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
+  let tenantName = "";
   if (typeof raw.name === "string") {
     const problem = dns1123LabelProblem(name) ?? reservedNamespaceProblem(name, context.identityNamespace);
     if (problem) r.report(childKey(key, "name"), name, problem);
+    else tenantName = name;
   }
 
+  const groups: Declared[] = [];
   if (raw.developerGroupIds === undefined)
     r.missing(childKey(key, "developerGroupIds"), "the Entra groups of the team's developers");
-  // A group shared by two teams, or with the platform, puts one team's accounts in another's place.
   const developerGroupIds = r.stringList(
     raw.developerGroupIds,
     childKey(key, "developerGroupIds"),
     [],
-    (id, idKey) => {
-      const problem = guidProblem(id);
-      if (problem) return problem;
-      const privileged = context.privilegedGroups.get(id.toLowerCase());
-      if (privileged)
-        return `is also a platform/admin group (${privileged}): the team's accounts would administer the cluster`;
-      const owner = context.developerGroupOwners.get(id.toLowerCase());
-      if (owner)
-        return `is already team "${owner.team}"'s developer group (${owner.key}): its members would act as both teams`;
-      context.developerGroupOwners.set(id.toLowerCase(), { team: name, teamKey: key, key: idKey });
-      return undefined;
-    },
+    recording(groups, guidProblem),
   );
 
   const namespacesKey = childKey(key, "namespaces");
+  const declaredNamespaces: Declared[] = [];
   if (raw.namespaces === undefined) r.missing(namespacesKey, "the namespaces the team owns");
-  const namespaces = r.stringList(raw.namespaces, namespacesKey, [], (ns, nsKey) => {
-    const problem = dns1123LabelProblem(ns) ?? reservedNamespaceProblem(ns, context.identityNamespace);
-    if (problem) return problem;
-    const owner = context.namespaceOwners.get(ns);
-    if (owner) return `is already owned by team "${owner.team}" (${owner.key})`;
-    context.namespaceOwners.set(ns, { team: name, teamKey: key, key: nsKey });
-    return undefined;
-  });
+  const namespaces = r.stringList(
+    raw.namespaces,
+    namespacesKey,
+    [],
+    recording(
+      declaredNamespaces,
+      (ns) => dns1123LabelProblem(ns) ?? reservedNamespaceProblem(ns, context.identityNamespace),
+    ),
+  );
   if (raw.namespaces !== undefined && namespaces.length === 0 && !r.reportedUnder(namespacesKey)) {
     r.report(namespacesKey, raw.namespaces, "must list at least one namespace");
   }
@@ -712,76 +689,17 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
     IDENTITY_MODES,
     DEFAULT_IDENTITY_MODE,
   );
-
-  let resourceGroupId: string | undefined;
-  const rgKey = childKey(key, "resourceGroupId");
-  if (!context.existingMode) {
-    if (raw.resourceGroupId !== undefined) {
-      r.report(
-        rgKey,
-        raw.resourceGroupId,
-        "is only used with clusterMode: existing (in create mode the blueprint makes the group)",
-      );
-    }
-  } else {
-    resourceGroupId = r.requiredString(
-      raw.resourceGroupId,
-      rgKey,
-      "the full ID /subscriptions/<id>/resourceGroups/<name>",
-    );
-    if (resourceGroupId !== undefined) {
-      if (!isResourceGroupId(resourceGroupId)) {
-        r.report(
-          rgKey,
-          resourceGroupId,
-          "must be a resource group ID: /subscriptions/<subscription GUID>/resourceGroups/<name>",
-        );
-        resourceGroupId = undefined;
-      } else {
-        const owner = context.resourceGroupOwners.get(resourceGroupId.toLowerCase());
-        if (owner) {
-          r.report(
-            rgKey,
-            resourceGroupId,
-            `is already team "${owner.team}"'s resource group (${owner.key}); teams must not share one`,
-          );
-        } else {
-          context.resourceGroupOwners.set(resourceGroupId.toLowerCase(), {
-            team: name,
-            teamKey: key,
-            key: rgKey,
-          });
-        }
-      }
-    }
-  }
+  const resourceGroupId = readResourceGroupId(
+    r,
+    raw.resourceGroupId,
+    childKey(key, "resourceGroupId"),
+    context,
+  );
 
   const identitiesKey = childKey(key, "identities");
-  const identityItems = r.array(raw.identities, identitiesKey) ?? [];
-  const identityNames = new Map<string, string>();
-  const serviceAccounts = new Map<string, string>();
-  const identities = identityItems.map((item, index) => {
-    const identityKey = indexKey(identitiesKey, index);
-    const identity = readIdentity(r, item, identityKey, { name, key, namespaces, resourceGroupId }, context);
-    const first = identityNames.get(identity.name);
-    if (identity.name !== "" && first !== undefined)
-      r.report(childKey(identityKey, "name"), identity.name, `is already used by ${first}`);
-    else identityNames.set(identity.name, childKey(identityKey, "name"));
-    // The platform creates one ServiceAccount per identity in both modes (in workload-identity
-    // mode it carries the client-id annotation): two identities cannot share it.
-    const account = `${identity.namespace}/${identity.serviceAccount}`;
-    const firstAccount = serviceAccounts.get(account);
-    if (firstAccount !== undefined) {
-      r.report(
-        childKey(identityKey, "serviceAccount"),
-        identity.serviceAccount,
-        `is already bound to ${firstAccount} in namespace "${identity.namespace}"`,
-      );
-    } else {
-      serviceAccounts.set(account, identityKey);
-    }
-    return identity;
-  });
+  const identities = (r.array(raw.identities, identitiesKey) ?? []).map((item, index) =>
+    readIdentity(r, item, indexKey(identitiesKey, index), context),
+  );
 
   const imageRegistries = r.stringList(raw.imageRegistries, childKey(key, "imageRegistries"), [], (entry) =>
     REGISTRY_PREFIX.test(entry)
@@ -790,7 +708,7 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
   );
 
   const nodePoolKey = childKey(key, "nodePool");
-  const nodePool = readTeamNodePool(r, raw.nodePool, nodePoolKey, name, context);
+  const nodePool = readTeamNodePool(r, raw.nodePool, nodePoolKey, context);
   if (raw.nodePool === undefined && context.isolateNodes && identityMode === "pod-identity") {
     r.report(
       nodePoolKey,
@@ -799,37 +717,74 @@ function readTeam(outer: ConfigReader, value: unknown, key: string, context: Tea
     );
   }
 
-  return {
+  const team: TeamConfig = {
     name,
     developerGroupIds,
     namespaces,
     identityMode,
-    identities,
+    identities: identities.map((i) => i.identity),
     imageRegistries,
-    ...(resourceGroupId !== undefined ? { resourceGroupId } : {}),
-    ...(nodePool !== undefined ? { nodePool } : {}),
+    ...(resourceGroupId !== undefined ? { resourceGroupId: resourceGroupId.value } : {}),
+    ...(nodePool !== undefined ? { nodePool: nodePool.pool } : {}),
   };
+  const tenant: TenantTeam = {
+    key,
+    name: tenantName,
+    developerGroupIds: groups,
+    namespaces: declaredNamespaces,
+    identities: identities.map((i) => i.tenant),
+    ...(resourceGroupId !== undefined ? { resourceGroupId } : {}),
+    ...(nodePool?.name !== undefined ? { nodePool: nodePool.name } : {}),
+  };
+  return { team, tenant };
+}
+
+/** `teams[].resourceGroupId`: required in existing mode, refused in create mode (the blueprint makes it). */
+function readResourceGroupId(
+  r: ConfigReader,
+  value: unknown,
+  key: string,
+  context: TeamContext,
+): Declared | undefined {
+  if (!context.existingMode) {
+    if (value !== undefined)
+      r.report(
+        key,
+        value,
+        "is only used with clusterMode: existing (in create mode the blueprint makes the group)",
+      );
+    return undefined;
+  }
+  const id = r.requiredString(value, key, "the full ID /subscriptions/<id>/resourceGroups/<name>");
+  if (id === undefined) return undefined;
+  if (!isResourceGroupId(id)) {
+    r.report(
+      key,
+      id,
+      "must be a resource group ID: /subscriptions/<subscription GUID>/resourceGroups/<name>",
+    );
+    return undefined;
+  }
+  return { value: id, key };
 }
 
 /**
  * `teams[].nodePool`: the team's dedicated pool. Create mode: a pool to create, with the fields of
  * `cluster.userPools[]` (at least one node: a team pool at zero would leave its pods pending with
- * nowhere else to go). Existing mode: only the name of a pool that exists. One pool serves one team:
- * a name used by the cluster's own pools or by another team is refused, since a shared pool puts
- * both teams' identities on the same nodes.
+ * nowhere else to go). Existing mode: only the name of a pool that exists. That no other team or
+ * the cluster itself uses it is an isolation rule.
  */
 function readTeamNodePool(
-  outer: ConfigReader,
+  r: ConfigReader,
   value: unknown,
   key: string,
-  team: string,
   context: TeamContext,
-): TeamNodePoolConfig | undefined {
+): { pool: TeamNodePoolConfig; name: Declared | undefined } | undefined {
   if (value === undefined) return undefined;
-  const parsed = outer.object(value, key, CONFIG_KEYS["teams[].nodePool"]);
+  const parsed = r.object(value, key, CONFIG_KEYS["teams[].nodePool"]);
   if (parsed === undefined) return undefined;
-  const r = outer;
   let pool: TeamNodePoolConfig;
+  let wellFormed: boolean;
   if (context.existingMode) {
     for (const field of ["vmSize", "minCount", "maxCount", "zones"] as const) {
       if (parsed[field] !== undefined)
@@ -842,6 +797,7 @@ function readTeamNodePool(
     const name = r.requiredString(parsed.name, childKey(key, "name"), "the existing pool's name") ?? "";
     const problem = typeof parsed.name === "string" ? poolNameProblem(name) : undefined;
     if (problem) r.report(childKey(key, "name"), name, problem);
+    wellFormed = typeof parsed.name === "string" && problem === undefined;
     pool = { name };
   } else {
     const created = readPoolFields(r, parsed, key, 1);
@@ -851,65 +807,27 @@ function readTeamNodePool(
         created.zones,
         "must span at least 2 availability zones in production",
       );
+    wellFormed = typeof parsed.name === "string" && poolNameProblem(created.name) === undefined;
     pool = created;
   }
-  const nameKey = childKey(key, "name");
-  const first = context.poolOwners.get(pool.name);
-  if (pool.name !== "" && first !== undefined) {
-    r.report(
-      nameKey,
-      pool.name,
-      `is already used by ${first}: a team's pool is its own (shared nodes carry both teams' identities)`,
-    );
-  } else if (pool.name !== "") {
-    context.poolOwners.set(pool.name, `${nameKey} (team "${team}")`);
-  }
-  return pool;
-}
-
-/** What an identity's checks need to know about its team. */
-interface TeamFacts {
-  name: string;
-  key: string;
-  namespaces: string[];
-  resourceGroupId: string | undefined;
+  return { pool, name: wellFormed ? { value: pool.name, key: childKey(key, "name") } : undefined };
 }
 
 function readIdentity(
   outer: ConfigReader,
   value: unknown,
   key: string,
-  team: TeamFacts,
   context: TeamContext,
-): TeamIdentityConfig {
+): { identity: TeamIdentityConfig; tenant: TenantIdentity } {
   const parsed = outer.object(value, key, CONFIG_KEYS["teams[].identities[]"]);
   const r = parsed === undefined ? new ConfigReader() : outer; // a wrong-typed item is one problem, not one per field
   const raw = parsed ?? {};
   const name = r.requiredString(raw.name, childKey(key, "name")) ?? "";
-  if (typeof raw.name === "string") {
-    const problem = dns1123LabelProblem(name);
-    if (problem) r.report(childKey(key, "name"), name, problem);
-  }
+  const nameProblem = typeof raw.name === "string" ? dns1123LabelProblem(name) : undefined;
+  if (nameProblem) r.report(childKey(key, "name"), name, nameProblem);
 
   const namespace =
     r.requiredString(raw.namespace, childKey(key, "namespace"), `one of the team's namespaces`) ?? "";
-  if (typeof raw.namespace === "string" && !team.namespaces.includes(namespace)) {
-    const owner = context.namespaceOwners.get(namespace);
-    const where = owner && owner.teamKey !== team.key ? `; it belongs to team "${owner.team}"` : "";
-    r.report(
-      childKey(key, "namespace"),
-      namespace,
-      `must be one of team "${team.name}"'s namespaces (${team.namespaces.join(", ")})${where}`,
-    );
-  }
-  const selector = `${namespace}.${name}`;
-  if (name !== "" && namespace !== "" && selector.length > MAX_SELECTOR_LENGTH) {
-    r.report(
-      key,
-      selector,
-      `selector "<namespace>.<name>" must be at most ${MAX_SELECTOR_LENGTH} characters (has ${selector.length})`,
-    );
-  }
 
   const roles = r.stringList(raw.roles, childKey(key, "roles"), [], (role) => {
     if (!isBuiltInRole(role)) {
@@ -921,22 +839,38 @@ function readIdentity(
   });
 
   const serviceAccount = r.string(raw.serviceAccount, childKey(key, "serviceAccount")) ?? name;
-  if (typeof raw.serviceAccount === "string") {
-    const problem = dns1123SubdomainProblem(serviceAccount);
-    if (problem) r.report(childKey(key, "serviceAccount"), serviceAccount, problem);
-  }
+  const accountProblem =
+    typeof raw.serviceAccount === "string" ? dns1123SubdomainProblem(serviceAccount) : undefined;
+  if (accountProblem) r.report(childKey(key, "serviceAccount"), serviceAccount, accountProblem);
 
-  const existing = readIdentityExisting(r, raw.existing, childKey(key, "existing"), team, context);
-  return { name, namespace, roles, serviceAccount, ...(existing ? { existing } : {}) };
+  const existing = readIdentityExisting(r, raw.existing, childKey(key, "existing"), context);
+  const identity: TeamIdentityConfig = {
+    name,
+    namespace,
+    roles,
+    serviceAccount,
+    ...(existing?.clientId && existing.resourceId
+      ? { existing: { clientId: existing.clientId.value, resourceId: existing.resourceId.value } }
+      : {}),
+  };
+  const tenant: TenantIdentity = {
+    key,
+    name: nameProblem === undefined ? name : "",
+    namespace,
+    serviceAccount: accountProblem === undefined ? serviceAccount : "",
+    ...(existing?.clientId ? { clientId: existing.clientId } : {}),
+    ...(existing?.resourceId ? { resourceId: existing.resourceId } : {}),
+  };
+  return { identity, tenant };
 }
 
+/** `teams[].identities[].existing`: required in existing mode, refused in create mode. */
 function readIdentityExisting(
   r: ConfigReader,
   value: unknown,
   key: string,
-  team: TeamFacts,
   context: TeamContext,
-): TeamIdentityConfig["existing"] {
+): { clientId?: Declared; resourceId?: Declared } | undefined {
   if (!context.existingMode) {
     if (value !== undefined)
       r.report(
@@ -951,61 +885,21 @@ function readIdentityExisting(
     return undefined;
   }
   const raw = r.object(value, key, CONFIG_KEYS["teams[].identities[].existing"]) ?? {};
-  const clientId = r.requiredString(raw.clientId, childKey(key, "clientId"));
   const clientKey = childKey(key, "clientId");
-  if (clientId !== undefined && !isGuid(clientId))
-    r.report(clientKey, clientId, "must be a client ID (a GUID)");
-  else if (clientId !== undefined) {
-    // NMI asks IMDS for a token by client ID, not by resource ID: a team identity whose resourceID
-    // is its own but whose clientID is another team's would be served the other team's token. So a
-    // client ID names one declared identity only (the pair is then recorded on the namespace and
-    // checked at admission).
-    const owner = context.clientIdOwners.get(clientId.toLowerCase());
-    if (owner)
-      r.report(
-        clientKey,
-        clientId,
-        `is already the client ID of team "${owner.team}"'s identity (${owner.key})`,
-      );
-    else
-      context.clientIdOwners.set(clientId.toLowerCase(), {
-        team: team.name,
-        teamKey: team.key,
-        key: clientKey,
-      });
-  }
-  const resourceId = r.requiredString(raw.resourceId, childKey(key, "resourceId"));
-  if (resourceId !== undefined) {
-    const resourceKey = childKey(key, "resourceId");
-    if (!isIdentityResourceId(resourceId)) {
-      r.report(
-        resourceKey,
-        resourceId,
-        `must be a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<rg>${USER_ASSIGNED_IDENTITY_PATH}<name>`,
-      );
-    } else if (
-      team.resourceGroupId !== undefined &&
-      !resourceId
-        .toLowerCase()
-        .startsWith(`${team.resourceGroupId}${USER_ASSIGNED_IDENTITY_PATH}`.toLowerCase())
-    ) {
-      r.report(
-        resourceKey,
-        resourceId,
-        `must lie in team "${team.name}"'s resource group ${team.resourceGroupId}`,
-      );
-    } else {
-      const owner = context.identityIdOwners.get(resourceId.toLowerCase());
-      if (owner)
-        r.report(resourceKey, resourceId, `is already declared by team "${owner.team}" (${owner.key})`);
-      else
-        context.identityIdOwners.set(resourceId.toLowerCase(), {
-          team: team.name,
-          teamKey: team.key,
-          key: resourceKey,
-        });
-    }
-  }
-  if (clientId === undefined || resourceId === undefined) return undefined;
-  return { clientId, resourceId };
+  const clientId = r.requiredString(raw.clientId, clientKey);
+  const clientOk = clientId !== undefined && isGuid(clientId);
+  if (clientId !== undefined && !clientOk) r.report(clientKey, clientId, "must be a client ID (a GUID)");
+  const resourceKey = childKey(key, "resourceId");
+  const resourceId = r.requiredString(raw.resourceId, resourceKey);
+  const resourceOk = resourceId !== undefined && isIdentityResourceId(resourceId);
+  if (resourceId !== undefined && !resourceOk)
+    r.report(
+      resourceKey,
+      resourceId,
+      `must be a user-assigned identity ID: /subscriptions/<id>/resourceGroups/<rg>${USER_ASSIGNED_IDENTITY_PATH}<name>`,
+    );
+  return {
+    ...(clientOk ? { clientId: { value: clientId, key: clientKey } } : {}),
+    ...(resourceOk ? { resourceId: { value: resourceId, key: resourceKey } } : {}),
+  };
 }

@@ -12,8 +12,10 @@ import {
 import { isSupportedPodIdentityVersion } from "../../conventions/pod-identity-release";
 import type { KubernetesHardeningArgs } from "../../components/kubernetes/hardening-args";
 import { runProgramUnderMocks } from "../../testing/recording-mocks";
-import { PLATFORM_GROUP } from "./fixtures";
+import { PLATFORM_GROUP, RG_A, TEAM_A_GROUP, uami } from "./fixtures";
 import { hardeningArgs } from "./hardening-args";
+
+const SHARED_CLIENT_ID = "12345678-1234-4234-8234-123456789012";
 
 // Building args creates a k8s.Provider, which needs the mock runtime.
 let valid: () => KubernetesHardeningArgs;
@@ -174,7 +176,39 @@ describe("resolveHardeningArgs", () => {
     [
       "team namespace listed as privileged",
       (a) => (a.privilegedNamespaces = ["team-c"]),
-      { key: "teams[2].namespaces[0]", value: "team-c" },
+      { key: "privilegedNamespaces[0]", value: "team-c" },
+    ],
+    // The isolation rules below are the ones config validation applies (conventions/isolation.ts).
+    [
+      "developer group shared by two teams",
+      (a) => (a.teams[1] = { ...a.teams[1], developerGroupIds: [TEAM_A_GROUP] }),
+      { key: "teams[1].developerGroupIds[0]", value: TEAM_A_GROUP },
+    ],
+    [
+      "resource group shared by two teams",
+      (a) => (a.teams[1] = { ...a.teams[1], resourceGroupId: RG_A }),
+      { key: "teams[1].resourceGroupId", value: RG_A },
+    ],
+    [
+      "identity outside its team's resource group",
+      (a) => (a.teams[1].identities[0] = { ...a.teams[1].identities[0], resourceId: uami(RG_A, "id-web") }),
+      { key: "teams[1].identities[0].resourceId", value: uami(RG_A, "id-web") },
+    ],
+    [
+      "one client ID for two teams' identities",
+      (a) => {
+        a.teams[0].identities[0] = { ...a.teams[0].identities[0], clientId: SHARED_CLIENT_ID };
+        a.teams[1].identities[0] = { ...a.teams[1].identities[0], clientId: SHARED_CLIENT_ID };
+      },
+      { key: "teams[1].identities[0].clientId", value: SHARED_CLIENT_ID },
+    ],
+    [
+      "one dedicated pool for two teams",
+      (a) => {
+        a.teams[0] = { ...a.teams[0], nodePool: "poola" };
+        a.teams[1] = { ...a.teams[1], nodePool: "poola" };
+      },
+      { key: "teams[1].nodePool", value: "poola" },
     ],
     [
       "service account as platform user",
