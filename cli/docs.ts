@@ -1,6 +1,6 @@
 /**
  * `npm run docs`: writes the README's and docs/architecture.md's tables that are renderings of the
- * threat registry and the pack (`--check`: exits 1, naming the section, when a file is stale).
+ * threat registry, the configuration schema and the pack, and `Pulumi.yaml`'s config block (`--check`: exits 1, naming the section, when a file is stale).
  * Each generated section sits between `<!-- generated: <name> -->` and `<!-- end: <name> -->`.
  */
 import { readFileSync, writeFileSync } from "fs";
@@ -12,6 +12,7 @@ import {
   type ThreatControl,
 } from "../conventions/threats";
 import { packEnforcementLevel, policies, type PackPolicy } from "../policy-pack/policies";
+import { nestedKeyTable, pulumiConfigBlock, topLevelKeyTable } from "../infra/config/reference";
 
 const ROOT = join(__dirname, "..");
 
@@ -77,22 +78,39 @@ export function packPolicyTable(pack: PackPolicy[] = policies): string {
 interface GeneratedFile {
   path: string;
   sections: Record<string, () => string>;
+  /** How the file writes a comment line (the markers); default an HTML comment. */
+  comment?: (text: string) => string;
 }
+
+const htmlComment = (text: string) => `<!-- ${text} -->`;
+/** Inside `Pulumi.yaml`'s `config:` mapping. */
+const yamlComment = (text: string) => `  # ${text}`;
 
 export const GENERATED: GeneratedFile[] = [
   {
     path: "README.md",
-    sections: { "threat-model": threatModelTable, "pack-policies": () => packPolicyTable() },
+    sections: {
+      "threat-model": threatModelTable,
+      "config-top-level": topLevelKeyTable,
+      "config-nested": nestedKeyTable,
+      "pack-policies": () => packPolicyTable(),
+    },
   },
+  { path: "Pulumi.yaml", sections: { config: pulumiConfigBlock }, comment: yamlComment },
   { path: "docs/architecture.md", sections: { "control-registry": controlRegistryTable } },
 ];
 
 /** `text` with each section's body replaced; throws naming a section whose markers are missing. */
-export function withSections(text: string, sections: Record<string, () => string>, file: string): string {
+export function withSections(
+  text: string,
+  sections: Record<string, () => string>,
+  file: string,
+  comment: (text: string) => string = htmlComment,
+): string {
   let out = text;
   for (const [name, render] of Object.entries(sections)) {
-    const open = `<!-- generated: ${name} (npm run docs) -->\n`;
-    const close = `<!-- end: ${name} -->`;
+    const open = `${comment(`generated: ${name} (npm run docs)`)}\n`;
+    const close = comment(`end: ${name}`);
     const from = out.indexOf(open);
     const to = out.indexOf(close);
     if (from < 0 || to < from)
@@ -106,7 +124,7 @@ export function withSections(text: string, sections: Record<string, () => string
 export function staleFiles(root = ROOT): string[] {
   return GENERATED.filter((f) => {
     const text = readFileSync(join(root, f.path), "utf8");
-    return withSections(text, f.sections, f.path) !== text;
+    return withSections(text, f.sections, f.path, f.comment) !== text;
   }).map((f) => f.path);
 }
 
@@ -118,7 +136,7 @@ function main(argv: string[]): number {
   }
   for (const f of GENERATED) {
     const path = join(ROOT, f.path);
-    writeFileSync(path, withSections(readFileSync(path, "utf8"), f.sections, f.path));
+    writeFileSync(path, withSections(readFileSync(path, "utf8"), f.sections, f.path, f.comment));
     process.stdout.write(`wrote ${f.path}\n`);
   }
   return 0;

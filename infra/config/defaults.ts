@@ -1,22 +1,19 @@
 /**
  * Documented defaults of the stack configuration, and the limits validation enforces.
  *
- * One place, so the validator, the README reference and `Pulumi.yaml` (whose `default:` values the
- * Pulumi CLI applies before the program runs) can be checked against each other by tests.
+ * The schema (`schema.ts`) reads them, and the README reference and `Pulumi.yaml` (whose `default:`
+ * values the Pulumi CLI applies before the program runs) are rendered from the schema.
  */
 import { DEFAULT_IDENTITY_NAMESPACE } from "../../conventions/kubernetes";
 import { DEFAULT_PRIVILEGED_NAMESPACES } from "../../components/kubernetes/validate-args";
 import { MAXIMUM_POD_IDENTITY_VERSION } from "../../conventions/pod-identity-release";
+import type { IdentityMode, PodIdentityInstallMode } from "../../conventions/modes";
 import type {
   ClusterTier,
-  GuardrailsConfig,
-  IdentityMode,
-  MonitoringConfig,
   NodeOsUpgradeChannel,
   NodePoolConfig,
-  PodIdentityConfig,
   UpgradeChannel,
-} from "./types";
+} from "../../components/azure/cluster";
 
 export const CLUSTER_MODES = ["create", "existing"] as const;
 export const CLUSTER_TIERS: readonly ClusterTier[] = ["Free", "Standard", "Premium"];
@@ -31,8 +28,6 @@ export const AVAILABILITY_ZONES = ["1", "2", "3"] as const;
 
 /** ValidatingAdmissionPolicy is GA (admissionregistration.k8s.io/v1) from Kubernetes 1.30. */
 export const MIN_KUBERNETES_VERSION = [1, 30] as const;
-/** A label value (the `aadpodidbinding` selector) is at most 63 characters. */
-export const MAX_SELECTOR_LENGTH = 63;
 /** The cluster name prefixes every Azure resource name; Azure limits start at 24 characters. */
 export const MAX_CLUSTER_NAME_LENGTH = 24;
 export const DEFAULT_PRODUCTION = false;
@@ -44,7 +39,13 @@ export const DEFAULT_LOG_RETENTION_DAYS = 90;
 export const DEFAULT_IDENTITY_MODE: IdentityMode = "pod-identity";
 export const DEFAULT_VM_SIZE = "Standard_D4ds_v5";
 
-export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
+// Typed by hand, not as the config types: those are the schema's output, and the schema reads these.
+export const DEFAULT_POD_IDENTITY: {
+  namespace: string;
+  mode: PodIdentityInstallMode;
+  version: string;
+  isolateNodes: boolean;
+} = {
   namespace: DEFAULT_IDENTITY_NAMESPACE,
   mode: "standard",
   version: MAXIMUM_POD_IDENTITY_VERSION,
@@ -54,10 +55,8 @@ export const DEFAULT_POD_IDENTITY: PodIdentityConfig = {
   isolateNodes: true,
 };
 
-export const DEFAULT_MONITORING: MonitoringConfig = { alertEmails: [] };
-
 /** The Kubernetes layer's own default, so config and component cannot drift apart. */
-export const DEFAULT_GUARDRAILS: Readonly<GuardrailsConfig> = {
+export const DEFAULT_GUARDRAILS: Readonly<{ platformUsers: string[]; privilegedNamespaces: string[] }> = {
   platformUsers: [],
   privilegedNamespaces: [...DEFAULT_PRIVILEGED_NAMESPACES],
 };

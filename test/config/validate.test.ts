@@ -5,7 +5,7 @@
  */
 import { RunError } from "@pulumi/pulumi/errors";
 import { ConfigValidationError } from "../../infra/config/errors";
-import { REDACTED } from "../../infra/config/reader";
+import { REDACTED } from "../../infra/config/validate";
 import { validateConfig } from "../../infra/config/validate";
 import {
   GUID,
@@ -433,6 +433,14 @@ const cases: Case[] = [
     mutate: (c) => delete c.teams[1].developerGroupIds,
     key: "teams[1].developerGroupIds",
     value: undefined,
+  },
+  {
+    // The Kubernetes component refuses a team without groups; accepting it here failed half-way.
+    name: "team developer groups empty",
+    mutate: (c) => (c.teams[1].developerGroupIds = []),
+    key: "teams[1].developerGroupIds",
+    value: [],
+    message: /at least one Entra group/,
   },
   {
     name: "identity namespace missing",
@@ -960,6 +968,18 @@ describe("validateConfig: insecure settings are allowed only where the rule does
 });
 
 describe("validateConfig: every problem at once", () => {
+  it("reports an unknown clusterMode alone: the mode decides which keys the rest may have", () => {
+    const problems = problemsOf(
+      mutated(validCreateConfig(), (c) => {
+        c.clusterMode = "exsting";
+        c.teams[1].name = "Team_B";
+      }),
+    );
+    expect(problems).toEqual([
+      { key: "clusterMode", value: "exsting", message: 'must be one of "create", "existing"' },
+    ]);
+  });
+
   const broken = mutated(validCreateConfig(), (c) => {
     c.teams[1].name = "Team_B";
     c.teams[1].namespaces.push("team-a");
@@ -1004,6 +1024,16 @@ describe("validateConfig: every problem at once", () => {
     expect(RunError.isInstance(error)).toBe(true);
     expect((error as ConfigValidationError).stackName).toBe("dev");
     expect((error as Error).stack).toContain(lines[0]);
+  });
+
+  it("reports a count out of range once, not also as exceeding maxCount", () => {
+    const problems = problemsOf(
+      mutated(validCreateConfig(), (c) => {
+        c.cluster.systemPool.minCount = 2000;
+        c.cluster.systemPool.maxCount = 10;
+      }),
+    );
+    expect(problems).toEqual([expect.objectContaining({ key: "cluster.systemPool.minCount", value: 2000 })]);
   });
 
   it("reports a wrong-typed cluster once, not once per missing field", () => {
