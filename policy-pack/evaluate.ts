@@ -17,229 +17,38 @@
  * What it adds: `getConfig` returns schema defaults for settings the config leaves out, and the
  * config is validated up front (unknown policy, bad level, a value against the schema), with an
  * error naming the key and the value, as `pulumi preview --policy-pack-config` refuses a bad file.
+ *
+ * By job: `evaluator/config.ts` resolves the config, `evaluator/server-emulation.ts` is what the
+ * server hands a validation, and this file is the loop over resources and stack policies.
+ * `test/policy/analyzer-differential.test.ts` runs the same resources through `@pulumi/policy`'s
+ * own analyzer server and compares the violations.
  */
 import type {
-  EnforcementLevel,
   PolicyResource,
-  PolicyResourceOptions,
   ResourceValidation,
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
-import { configWithDefaults } from "./policies/lib/config";
-import { settingsProblems } from "./policies/lib/config-validation";
-import {
-  containsUnknown,
-  StacklessError,
-  unknownCheckingProxy,
-  UnknownValueError,
-} from "./policies/lib/policy-runtime";
+import { containsUnknown, unknownCheckingProxy } from "./policies/lib/policy-runtime";
 import type { Props } from "./policies/lib/judge";
 import type { AppliesTo } from "./policies/lib/by-object";
-import type { PackPolicy, PackStackPolicy } from "./policies/lib/metadata";
-import { packEnforcementLevel, policies as packPolicies } from "./policies";
+import type { PackStackPolicy } from "./policies/lib/metadata";
+import { policies as packPolicies } from "./policies";
+import { resolvePolicyConfig, type ResolvedPolicy } from "./evaluator/config";
+import {
+  freezeTags,
+  isStackPolicy,
+  isTypeOf,
+  notApplicable,
+  optionsOf,
+  runGuarded,
+  typeOfClass,
+  violationOf,
+} from "./evaluator/server-emulation";
+import type { EvaluatedResource, EvaluateOptions, PolicyViolation } from "./evaluator/types";
 
-export interface EvaluatedResource {
-  urn: string;
-  type: string;
-  name: string;
-  props: Record<string, unknown>;
-  parent?: string;
-  dependencies?: string[];
-  /** Provider reference `urn::id` (or a bare URN) of a provider resource in the same list. */
-  provider?: string;
-}
-
-export interface PolicyViolation {
-  policyName: string;
-  description: string;
-  enforcementLevel: "advisory" | "mandatory" | "remediate";
-  severity: string;
-  message: string;
-  urn?: string;
-  resourceType?: string;
-  resourceName?: string;
-  remediationSteps?: string;
-  tags: string[];
-}
-
-export interface EvaluateOptions {
-  /**
-   * Same shape as a `pulumi preview --policy-pack-config` file:
-   * `{ "all"?: level, "<policy-name>": level | { enforcementLevel?: level, ...config } }`.
-   */
-  config?: Record<string, unknown>;
-  stackTags?: Record<string, string>;
-  /** The policies to run; default: the whole pack. */
-  policies?: PackPolicy[];
-}
-
-/** A policy config file that the pack refuses; `problems` name each key and bad value. */
-export class PolicyConfigError extends Error {
-  constructor(readonly problems: string[]) {
-    super(`invalid policy pack config:\n${problems.map((p) => `  ${p}`).join("\n")}`);
-    this.name = "PolicyConfigError";
-  }
-}
-
-const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
-
-interface ResolvedPolicy {
-  policy: PackPolicy;
-  level: "advisory" | "mandatory";
-  config: Record<string, unknown>;
-  /** `getConfig` as the policy receives it (one function per policy, shared by every call). */
-  getConfig: <T extends object>() => T;
-}
-
-function levelOf(entry: unknown): unknown {
-  return typeof entry === "string"
-    ? entry
-    : (entry as { enforcementLevel?: unknown } | undefined)?.enforcementLevel;
-}
-
-/** Validates the config file against the pack and resolves each policy's level and settings. */
-export function resolvePolicyConfig(
-  policies: PackPolicy[],
-  config: Record<string, unknown> = {},
-): ResolvedPolicy[] {
-  const problems: string[] = [];
-  const byName = new Map(policies.map((p) => [p.name, p]));
-  for (const [key, entry] of Object.entries(config)) {
-    if (key !== "all" && !byName.has(key)) {
-      problems.push(`${key}: no policy of that name in the pack (got ${JSON.stringify(entry)})`);
-      continue;
-    }
-    if (typeof entry !== "string" && (typeof entry !== "object" || entry === null || Array.isArray(entry))) {
-      problems.push(`${key}: must be an enforcement level or an object (got ${JSON.stringify(entry)})`);
-      continue;
-    }
-    const level = levelOf(entry);
-    if (level !== undefined && !LEVELS.includes(level as EnforcementLevel)) {
-      problems.push(
-        `${key}.enforcementLevel: must be one of ${LEVELS.join(", ")} (got ${JSON.stringify(level)})`,
-      );
-    }
-    if (key === "all" || typeof entry === "string") continue;
-    const { enforcementLevel: _level, ...settings } = entry as Record<string, unknown>;
-    const schema = byName.get(key)?.configSchema;
-    problems.push(...settingsProblems(schema, settings, key));
-  }
-  if (problems.length > 0) throw new PolicyConfigError(problems);
-
-  const allLevel = levelOf(config.all) as EnforcementLevel | undefined;
-  const resolved: ResolvedPolicy[] = [];
-  for (const policy of policies) {
-    const entry = config[policy.name];
-    const level =
-      (levelOf(entry) as EnforcementLevel | undefined) ??
-      allLevel ??
-      policy.enforcementLevel ??
-      packEnforcementLevel;
-    if (level === "disabled") continue;
-    const given =
-      typeof entry === "object" && entry !== null ? { ...(entry as Record<string, unknown>) } : {};
-    delete given.enforcementLevel;
-    const settings = configWithDefaults<Record<string, unknown>>(policy.configSchema ?? { properties: {} }, {
-      getConfig: () => given as never,
-    });
-    resolved.push({
-      policy,
-      level: level === "advisory" ? "advisory" : "mandatory",
-      config: settings,
-      getConfig: <T extends object>() => settings as T,
-    });
-  }
-  return resolved;
-}
-
-/** Thrown by `notApplicable`, like the server's private NotApplicableError (without a stack trace). */
-class NotApplicable extends StacklessError {}
-
-function notApplicable(reason?: string): never {
-  throw new NotApplicable(reason);
-}
-
-function typeOfClass(resourceClass: unknown): string | undefined {
-  const type = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
-  return typeof type === "string" && type !== "" ? type : undefined;
-}
-
-function isTypeOf(type: string, resourceClass: unknown): boolean {
-  const classType = typeOfClass(resourceClass);
-  if (classType) return type === classType;
-  const isInstance = (resourceClass as { isInstance?: (o: unknown) => boolean }).isInstance;
-  return typeof isInstance === "function" && isInstance({ __pulumiType: type }) === true;
-}
-
-function freezeTags(tags: Record<string, string>): ReadonlyMap<string, string> {
-  return Object.freeze(new Map(Object.entries(tags)));
-}
-
-function optionsOf(resource: EvaluatedResource): PolicyResourceOptions {
-  return {
-    protect: false,
-    ignoreChanges: [],
-    aliases: [],
-    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
-    additionalSecretOutputs: [],
-    ...(resource.parent ? { parent: resource.parent } : {}),
-  };
-}
-
-function violationOf(
-  resolved: ResolvedPolicy,
-  message: string,
-  resource: EvaluatedResource | undefined,
-  level: "advisory" | "mandatory" = resolved.level,
-): PolicyViolation {
-  const { policy } = resolved;
-  return {
-    policyName: policy.name,
-    description: policy.description,
-    enforcementLevel: level,
-    severity: policy.severity,
-    message,
-    urn: resource?.urn,
-    resourceType: resource?.type,
-    resourceName: resource?.name,
-    remediationSteps: policy.remediationSteps,
-    tags: policy.tags,
-  };
-}
-
-function isStackPolicy(policy: PackPolicy): policy is PackStackPolicy {
-  return typeof (policy as PackStackPolicy).validateStack === "function";
-}
-
-/** Runs a validation; unknowns become the server's advisory note, not-applicable is silent. */
-async function runGuarded(
-  resolved: ResolvedPolicy,
-  resource: EvaluatedResource | undefined,
-  out: PolicyViolation[],
-  run: () => void | Promise<void>,
-): Promise<void> {
-  try {
-    const result = run();
-    if (result) await result;
-  } catch (e) {
-    if (e instanceof UnknownValueError) {
-      out.push(
-        violationOf(
-          resolved,
-          `can't run policy '${resolved.policy.name}' during preview: ${e.message}`,
-          resource,
-          "advisory",
-        ),
-      );
-    } else if (!(e instanceof NotApplicable)) {
-      const where = resource ? ` on ${resource.urn}` : "";
-      throw new Error(`policy '${resolved.policy.name}' failed${where}: ${(e as Error).message}`, {
-        cause: e,
-      });
-    }
-  }
-}
+export { PolicyConfigError, resolvePolicyConfig } from "./evaluator/config";
+export type { EvaluatedResource, EvaluateOptions, PolicyViolation } from "./evaluator/types";
 
 /** Evaluates `resources` with the pack (or `options.policies`); see the module comment. */
 export async function evaluatePolicies(
