@@ -416,6 +416,20 @@ const cases: Case[] = [
     key: "cluster.location",
     value: undefined,
   },
+  // Both were accepted before the schema (an empty string read as "given"); the differential run of
+  // the old and new validators over 20,000 random configurations found them.
+  {
+    name: "cluster name empty",
+    mutate: (c) => (c.cluster.name = ""),
+    key: "cluster.name",
+    value: "",
+  },
+  {
+    name: "location empty in create mode",
+    mutate: (c) => (c.cluster.location = ""),
+    key: "cluster.location",
+    value: "",
+  },
   {
     name: "admin groups missing",
     mutate: (c) => delete c.cluster.adminGroupIds,
