@@ -120,7 +120,9 @@ async function evaluationThroughput(planFile: string): Promise<string> {
   }
   const evaluated = toEvaluated(resources);
   const { policies } = await import("../policy-pack/policies");
-  const { workloadPodSecurityPolicy } = await import("../policy-pack/policies/stack/pod-security");
+  const { workloadPodSecurityPolicy } = await import(
+    "../policy-pack/policies/stack/k8s-workload-pod-security"
+  );
   // "Before": the pack with Pod Security narrowed to the checks the former restricted subset made;
   // "after": the pack as it ships, every check of the namespace's level and version.
   const narrowed = workloadPodSecurityPolicy({ onlyChecks: FORMER_POD_SECURITY_CHECKS });

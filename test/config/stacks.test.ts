@@ -10,9 +10,9 @@ import { validateConfig } from "../../infra/config/validate";
 import type { BlueprintConfig } from "../../infra/config/types";
 import { configWithDefaults } from "../../policy-pack/policies/lib/config";
 import type { PackResourcePolicy, PackStackPolicy } from "../../policy-pack/policies/lib/metadata";
-import { k8sNamespacePodSecurity } from "../../policy-pack/policies/kubernetes/namespaces";
-import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/rbac";
-import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/pod-security";
+import { k8sNamespacePodSecurity } from "../../policy-pack/policies/kubernetes/k8s-namespace-pod-security";
+import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/k8s-rbac-identity-protection";
+import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/k8s-workload-pod-security";
 import { problemsOf } from "./fixtures";
 
 const stackPath = (stack: string) => join(__dirname, "..", "..", "stacks", `Pulumi.${stack}.yaml`);

@@ -6,12 +6,12 @@
  */
 import { evaluatePolicies, EvaluatedResource } from "../../policy-pack/evaluate";
 import { policies } from "../../policy-pack/policies";
-import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/pod-security";
-import { podIdentityExceptionPlatformOnly } from "../../policy-pack/policies/kubernetes/pod-identity";
-import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/rbac";
+import { k8sWorkloadPodSecurity } from "../../policy-pack/policies/stack/k8s-workload-pod-security";
+import { podIdentityExceptionPlatformOnly } from "../../policy-pack/policies/kubernetes/pod-identity-exception-platform-only";
+import { k8sRbacIdentityProtection } from "../../policy-pack/policies/kubernetes/k8s-rbac-identity-protection";
 import type { PackPolicy } from "../../policy-pack/policies";
 import { DELIVERY_VARIANTS, KubernetesObject, OPAQUE_POLICY } from "./delivery-variants";
-import { byName, describePolicy, resource, UNKNOWN } from "./harness";
+import { UNKNOWN } from "./harness";
 
 const TEAM_NS = "payments";
 const typedToken = (o: KubernetesObject) =>
@@ -316,43 +316,4 @@ describe("manifests the pack cannot parse are reported, never skipped", () => {
       [OPAQUE_POLICY, expect.stringMatching(/yaml\[0\] document 0: .*cannot judge/)],
     ]);
   });
-});
-
-describePolicy({
-  policy: "k8s-content-visible-at-preview",
-  settings: { allowedNamespaces: ["platform-tools"] },
-  fixture: () => [
-    resource("kubernetes:helm.sh/v4:Chart", "ingress", { chart: "./ingress", namespace: "platform-tools" }),
-    resource("kubernetes:yaml/v2:ConfigGroup", "inline", {
-      yaml: "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a, namespace: payments}\n",
-    }),
-  ],
-  mutations: [
-    {
-      name: "a Helm chart installed into a team namespace",
-      mutate: (rs) => void (byName(rs, "ingress").namespace = "payments"),
-      expect: /helm\.sh\/v4:Chart ingress installs into namespace "payments"/,
-    },
-    {
-      name: "a chart without namespace falls into default",
-      mutate: (rs) => void delete byName(rs, "ingress").namespace,
-      expect: /installs into namespace "default"/,
-    },
-    {
-      name: "manifest files beside inline YAML",
-      mutate: (rs) => void (byName(rs, "inline").files = ["extra/*.yaml"]),
-      expect: /ConfigGroup inline installs into namespace "default", and manifest files/,
-    },
-    {
-      name: "an inline object without apiVersion and kind",
-      mutate: (rs) => void (byName(rs, "inline").objs = [{ metadata: { name: "x" } }]),
-      expect: /objs\[0\]: no apiVersion and kind/,
-    },
-  ],
-  unknown: {
-    name: "the chart's namespace",
-    mutate: (rs) => void (byName(rs, "ingress").namespace = UNKNOWN),
-    stillReports: /a namespace unknown at preview/,
-    deferred: false,
-  },
 });

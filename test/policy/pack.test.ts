@@ -25,9 +25,9 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe("every policy", () => {
-  const testSources = readdirSync(__dirname)
+  const testSources = sourceFiles(__dirname)
     .filter((f) => f.endsWith(".test.ts"))
-    .map((f) => readFileSync(path.join(__dirname, f), "utf8"))
+    .map((f) => readFileSync(f, "utf8"))
     .join("\n");
 
   it("has a unique kebab-case name", () => {
