@@ -95,6 +95,10 @@ const SYSTEM_NAMESPACES = new Set([
   "tigera-operator", // Calico operator
 ]);
 
+/** Why no team and no team namespace may take the identity namespace's name. */
+export const IDENTITY_NAMESPACE_TAKEN =
+  "is the pod-identity namespace (`podIdentity.namespace`), which no team may own";
+
 /**
  * Why a team namespace (or team name) is reserved, if it is: `default`, any `kube-*`, AKS add-on
  * namespaces, and the pod-identity namespace (which runs privileged and must belong to no team).
@@ -102,8 +106,7 @@ const SYSTEM_NAMESPACES = new Set([
 export function reservedNamespaceProblem(value: string, identityNamespace: string): string | undefined {
   if (value.startsWith("kube-")) return "is reserved: `kube-*` namespaces belong to Kubernetes";
   if (SYSTEM_NAMESPACES.has(value)) return "is reserved for Kubernetes or an AKS add-on";
-  if (value === identityNamespace)
-    return "is the pod-identity namespace (`podIdentity.namespace`), which no team may own";
+  if (value === identityNamespace) return IDENTITY_NAMESPACE_TAKEN;
   return undefined;
 }
 

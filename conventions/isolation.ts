@@ -147,6 +147,8 @@ export function isolationProblems(tenancy: Tenancy): Problem[] {
     identityProblems(team, { namespaceOwners, clientIdOwners, resourceIdOwners }, report);
   }
 
+  problems.push(...resourceNameProblems(tenancy.teams));
+
   // A privileged namespace admits hostNetwork and NET_RAW pods (S4): never a team's.
   for (const ns of tenancy.privilegedNamespaces ?? []) {
     const owner = namespaceOwners.get(ns.value);
@@ -235,6 +237,49 @@ function identityProblems(
       }
     }
   }
+}
+
+/**
+ * The components name a team's resources by joining the team's, a namespace's and an identity's
+ * names with `-`, which a DNS label may contain too: team `a` with namespace `b-c` and team `a-b`
+ * with namespace `c` would both give a Namespace resource `a-b-c`, and the engine refuses the second
+ * after the first was registered. So the joined names must differ, per kind of resource.
+ */
+function resourceNameProblems(teams: readonly TenantTeam[]): Problem[] {
+  const problems: Problem[] = [];
+  const taken = new Map<string, string>();
+  const claim = (kind: string, joined: string, key: string, value: string) => {
+    const first = taken.get(`${kind}\0${joined}`);
+    if (first === undefined) taken.set(`${kind}\0${joined}`, key);
+    else
+      problems.push({
+        key,
+        value,
+        message: `gives its ${kind} the resource name "${joined}", as ${first} does (the components join names with "-"); rename one`,
+      });
+  };
+  // A repeated team or identity name is its own problem, reported by the rules above: not again here.
+  const teamNames = new Set<string>();
+  for (const team of teams) {
+    if (team.name === "" || teamNames.has(team.name)) continue;
+    teamNames.add(team.name);
+    for (const ns of team.namespaces) claim("namespace", `${team.name}-${ns.value}`, ns.key, ns.value);
+    const identityNames = new Set<string>();
+    for (const identity of team.identities) {
+      if (identity.name === "" || identityNames.has(identity.name)) continue;
+      identityNames.add(identity.name);
+      const nameKey = `${identity.key}.name`;
+      claim("managed identity", `${team.name}-${identity.name}`, nameKey, identity.name);
+      if (identity.namespace !== "")
+        claim(
+          "pod-identity objects",
+          `${team.name}-${identity.namespace}-${identity.name}`,
+          nameKey,
+          identity.name,
+        );
+    }
+  }
+  return problems;
 }
 
 /** Records `owner` for `id` unless it is taken; returns the earlier owner when it is. */

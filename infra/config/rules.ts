@@ -15,7 +15,7 @@ import {
   type TenantIdentity,
   type TenantTeam,
 } from "../../conventions/isolation";
-import { parseIpv4Cidr, reservedNamespaceProblem } from "../../conventions/formats";
+import { IDENTITY_NAMESPACE_TAKEN, parseIpv4Cidr } from "../../conventions/formats";
 import { PRODUCTION_TIERS } from "./defaults";
 import type { Problem } from "../../conventions/problems";
 import { parseJsonText } from "./schema-kit";
@@ -192,7 +192,7 @@ export function crossFieldProblems(parsed: Parsed): Problem[] {
           problems.push({
             key: declared.key,
             value: declared.value,
-            message: reservedNamespaceProblem(declared.value, identityNamespace) ?? "",
+            message: IDENTITY_NAMESPACE_TAKEN,
           });
       }
     }
@@ -210,10 +210,7 @@ export function crossFieldProblems(parsed: Parsed): Problem[] {
         ...declaredStrings(parsed, ["cluster", "adminGroupIds"]),
         ...declaredStrings(parsed, ["platformGroupIds"]),
       ],
-      privilegedNamespaces:
-        parsed.given(["guardrails", "privilegedNamespaces"]) === undefined
-          ? []
-          : declaredStrings(parsed, ["guardrails", "privilegedNamespaces"]),
+      privilegedNamespaces: declaredStrings(parsed, ["guardrails", "privilegedNamespaces"]),
       // In create mode the cluster's own pools share the name space with the teams' pools; in
       // existing mode the blueprint declares none (it ignores the cluster pool settings).
       clusterPools: createMode ? clusterPools : [],
@@ -234,7 +231,9 @@ function zoneRedundancy(
   report: (path: Path, value: unknown, message: string) => void,
 ): void {
   const zones = parsed.get([...pool, "zones"], isArray);
-  if (zones !== undefined && zones.length < 2)
+  // Distinct well-formed zones only: a misspelt or repeated zone is its own problem, not a second one.
+  const distinct = new Set(declaredStrings(parsed, [...pool, "zones"]).map((z) => z.value));
+  if (zones !== undefined && distinct.size < 2 && !parsed.reportedUnder([...pool, "zones"]))
     report([...pool, "zones"], zones, "must span at least 2 availability zones in production");
 }
 

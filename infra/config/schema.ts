@@ -63,7 +63,12 @@ import {
   text,
   type Check,
 } from "./schema-kit";
-import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
+import {
+  isKubeconfig,
+  kubeconfigCredentials,
+  kubeconfigServer,
+  parseKubeconfig,
+} from "../../components/team/kubeconfig";
 
 type Mode = (typeof CLUSTER_MODES)[number];
 
@@ -99,7 +104,7 @@ const zones = () =>
           : 'must be an availability zone: "1", "2" or "3"',
       ),
     ),
-  ).default([...AVAILABILITY_ZONES]);
+  ).default(() => [...AVAILABILITY_ZONES]);
 
 /** A node pool the blueprint creates; `minNodes`: the fewest nodes it may scale to. */
 function createdPool(minNodes: number, docs: PoolDocs) {
@@ -109,21 +114,17 @@ function createdPool(minNodes: number, docs: PoolDocs) {
     minCount: documented(integer(minNodes, 1000), { description: docs.minCount, ...docs.createOnly }),
     maxCount: documented(integer(1, 1000), { description: docs.maxCount, ...docs.createOnly }),
     zones: documented(zones(), { description: docs.zones }),
-  }).superRefine(
-    (pool, ctx) => {
-      const countHasProblem = ctx.issues.some(
-        (i) => i.path?.[0] === "minCount" || i.path?.[0] === "maxCount",
-      );
-      if (!countHasProblem && pool.minCount > pool.maxCount)
-        ctx.addIssue({
-          code: "custom",
-          message: `must not exceed maxCount (${pool.maxCount})`,
-          path: ["minCount"],
-          input: pool.minCount,
-        });
-    },
+  }).superRefine((pool, ctx) => {
     // Only when both counts are well-formed: a count out of range is its own problem.
-  );
+    const countHasProblem = ctx.issues.some((i) => i.path?.[0] === "minCount" || i.path?.[0] === "maxCount");
+    if (!countHasProblem && pool.minCount > pool.maxCount)
+      ctx.addIssue({
+        code: "custom",
+        message: `must not exceed maxCount (${pool.maxCount})`,
+        path: ["minCount"],
+        input: pool.minCount,
+      });
+  });
 }
 
 interface PoolDocs {
@@ -181,16 +182,19 @@ function cluster(mode: Mode) {
         tier: documented(oneOf(CLUSTER_TIERS).default(DEFAULT_TIER), {
           description: "`Free`, `Standard` or `Premium`; Standard or Premium in production.",
         }),
-        systemPool: documented(createdPool(1, SYSTEM_POOL_DOCS).default(clonePool(DEFAULT_SYSTEM_POOL)), {
-          description: "The system pool, tainted `CriticalAddonsOnly` so team pods never land there.",
-          defaultText: "2-3 × `Standard_D4ds_v5` in zones 1-3",
-        }),
+        systemPool: documented(
+          createdPool(1, SYSTEM_POOL_DOCS).default(() => clonePool(DEFAULT_SYSTEM_POOL)),
+          {
+            description: "The system pool, tainted `CriticalAddonsOnly` so team pods never land there.",
+            defaultText: "2-3 × `Standard_D4ds_v5` in zones 1-3",
+          },
+        ),
         userPools: documented(
           list(createdPool(0, USER_POOL_DOCS), { repeatable: true })
             .refine((pools) => pools.length > 0, {
               message: "must list at least one pool: team workloads never run on the tainted system pool",
             })
-            .default(DEFAULT_USER_POOLS.map(clonePool)),
+            .default(() => DEFAULT_USER_POOLS.map(clonePool)),
           {
             description: "Pools for team workloads; at least one. Pool names are unique across all pools.",
             defaultText: "one pool `user`, 2-6 × `Standard_D4ds_v5`, zones 1-3",
@@ -276,7 +280,7 @@ function podIdentity(mode: Mode) {
             dns1123LabelProblem(namespace) ??
             (namespace === "default" || namespace.startsWith("kube-")
               ? "must be a dedicated namespace, not `default` or `kube-*` (NMI's MIC namespace defaults to `default`)"
-              : undefined),
+              : reservedNamespaceProblem(namespace, "")),
         ).default(DEFAULT_POD_IDENTITY.namespace),
         {
           description: "Where MIC and NMI run (privileged); never `default`, `kube-*` or a team namespace.",
@@ -336,12 +340,9 @@ function identity(mode: Mode) {
     name: documented(text(dns1123LabelProblem), {
       description: `DNS-1123 label, unique in the team; \`<namespace>.<name>\` (the pod-identity selector) at most ${MAX_SELECTOR_LENGTH} characters.`,
     }),
-    namespace: documented(
-      text(() => undefined, "one of the team's namespaces"),
-      {
-        description: "One of the team's own namespaces.",
-      },
-    ),
+    namespace: documented(text(dns1123LabelProblem, "one of the team's namespaces"), {
+      description: "One of the team's own namespaces.",
+    }),
     roles: documented(list(text(roleProblem)).default([]), {
       description: "Built-in role names granted on the team's resource group only (catalogue below).",
     }),
@@ -525,6 +526,17 @@ const teamKubeconfig = z.string().check((ctx) => {
     });
     return;
   }
+  // The contract publishes this server to teams, and their side accepts only https.
+  const server = kubeconfigServer(parsed);
+  if (server === undefined || !/^https:\/\//.test(server))
+    ctx.issues.push({
+      code: "custom",
+      message:
+        "must name the cluster's API server as an https:// URL (clusters[].cluster.server): the team contract publishes it",
+      input: server === undefined ? "(kubeconfig without a server)" : `(kubeconfig with server ${server})`,
+      params: SHOWN,
+      continue: true,
+    });
   const credentials = kubeconfigCredentials(parsed);
   if (credentials.length > 0)
     ctx.issues.push({
@@ -608,9 +620,16 @@ function modeConfig(mode: Mode) {
       ),
       { description: "The teams sharing the cluster, at least one." },
     ),
-    platformGroupIds: documented(list(text(guid)).default([]), {
-      description: "Entra group object IDs of the platform team (Kubernetes administration rights).",
-    }),
+    platformGroupIds: documented(
+      list(text(guid), { hint: "the Entra groups of the platform team" }).refine((ids) => ids.length > 0, {
+        message:
+          "must name at least one Entra group: the admission policies trust the platform team by group, and KubernetesHardening refuses none",
+      }),
+      {
+        description:
+          "Entra group object IDs of the platform team (Kubernetes administration rights); at least one.",
+      },
+    ),
     guardrails,
     existing: existing(mode),
   });

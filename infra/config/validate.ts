@@ -1,12 +1,14 @@
 /**
  * Turns raw project configuration into the typed `BlueprintConfig`, reporting every problem at once.
  *
- * The one place where stack configuration is judged: nothing downstream re-validates, so every rule
- * that keeps one team away from another team's identity is enforced here, before any resource is
- * registered. The schema (`schema.ts`) judges each value; the cross-field rules (`rules.ts`) run on
- * what it read, problems or not; each problem is worded `key: message (got value)`.
+ * Every rule that keeps one team away from another team's identity is enforced here, before any
+ * resource is registered (the components check their own arguments again with the same shared
+ * rules, for teams that call them directly). The schema (`schema.ts`) judges each value; the
+ * cross-field rules (`rules.ts`) run on what it read, problems or not; each problem is worded
+ * `key: message (got value)`.
  */
 import type { z } from "zod";
+import { isKubeconfig, kubeconfigCredentials, parseKubeconfig } from "../../components/team/kubeconfig";
 import { ConfigValidationError, type ConfigProblem } from "./errors";
 import { crossFieldProblems, keyOf, Parsed } from "./rules";
 import { stackConfigSchema } from "./schema";
@@ -17,6 +19,18 @@ import type { BlueprintConfig } from "./types";
 export const REDACTED = "[secret]";
 
 /**
+ * The schema, also handing over what it read when it found problems (zod returns no value then):
+ * the cross-field rules still run on it. Parsing is synchronous, so one slot serves every call.
+ */
+let lastRead: unknown;
+const readingSchema = stackConfigSchema.superRefine(
+  (read) => {
+    lastRead = read;
+  },
+  { when: () => true },
+);
+
+/**
  * Validates the raw project config (keys without the `aks-hardening:` prefix; values either parsed
  * or as the JSON strings `pulumi.Config` holds) and fills the documented defaults.
  *
@@ -24,19 +38,12 @@ export const REDACTED = "[secret]";
  */
 export function validateConfig(raw: Record<string, unknown>, stack: string): BlueprintConfig {
   const problems: ConfigProblem[] = [];
-  let value: unknown;
-  const schema = stackConfigSchema.superRefine(
-    (parsed, ctx) => {
-      value = parsed;
-      void ctx;
-    },
-    { when: () => true },
-  );
-  const result = schema.safeParse(raw, { error: wording, reportInput: true });
+  lastRead = undefined;
+  const result = readingSchema.safeParse(raw, { error: wording, reportInput: true });
   const issues = result.success ? [] : result.error.issues;
   problems.push(...issues.map(problemOf));
   const parsed = new Parsed(
-    result.success ? result.data : value,
+    result.success ? result.data : lastRead,
     raw,
     issues.map((i) => i.path),
   );
@@ -74,7 +81,10 @@ function wording(issue: z.core.$ZodRawIssue): string | undefined {
     case "invalid_value":
       return `must be one of ${(issue as { values: readonly unknown[] }).values.map((v) => `"${String(v)}"`).join(", ")}`;
     case "invalid_union":
-      return `must be one of ${CLUSTER_MODES.map((m) => `"${m}"`).join(", ")}`;
+      // The schema's one union is the configuration itself, picked by its mode.
+      return issue.path?.length === 1 && issue.path[0] === "clusterMode"
+        ? `must be one of ${CLUSTER_MODES.map((m) => `"${m}"`).join(", ")}`
+        : undefined;
     default:
       return undefined;
   }
@@ -91,7 +101,22 @@ function problemOf(issue: z.core.$ZodIssue): ConfigProblem {
   return redacted({ key: keyOf(issue.path) || "(root)", value, message: issue.message }, shown);
 }
 
+/**
+ * Nothing under `existing` is shown (it holds the kubeconfig), and neither is a value anywhere that
+ * carries a kubeconfig: one pasted under a misspelt key must not be echoed into CI logs.
+ */
 function redacted(problem: ConfigProblem, shown = false): ConfigProblem {
+  if (shown || problem.value === undefined) return problem;
   const secret = problem.key === "existing" || problem.key.startsWith("existing.");
-  return secret && !shown && problem.value !== undefined ? { ...problem, value: REDACTED } : problem;
+  return secret || carriesKubeconfig(problem.value) ? { ...problem, value: REDACTED } : problem;
+}
+
+function carriesKubeconfig(value: unknown, depth = 0): boolean {
+  if (typeof value === "string") {
+    if (!/\b(clusters|users|token|password)\b/.test(value)) return false; // cheap before parsing
+    const parsed = parseKubeconfig(value);
+    return parsed !== undefined && (isKubeconfig(parsed) || kubeconfigCredentials(parsed).length > 0);
+  }
+  if (depth > 8 || typeof value !== "object" || value === null) return false;
+  return Object.values(value).some((v) => carriesKubeconfig(v, depth + 1));
 }

@@ -77,6 +77,8 @@ export function minimalCreateConfig(): RawConfig {
       authorizedIpRanges: ["203.0.113.0/24"],
       adminGroupIds: [GUID.admins],
     },
+    // Required: KubernetesHardening refuses a cluster without a platform group.
+    platformGroupIds: [GUID.platform],
     teams: [
       {
         name: "team-a",

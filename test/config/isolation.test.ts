@@ -254,6 +254,45 @@ const cases: [string, (t: Mutable) => void, { key: string; value: unknown; messa
       message: /already declared by team "team-a"/,
     },
   ],
+  [
+    // Components join names with "-": team-a + b-jobs and team-a-b + jobs make one Namespace name.
+    "two teams' namespaces whose joined resource names collide",
+    (t) => {
+      t.teams[0] = {
+        ...teamA(t),
+        namespaces: [...teamA(t).namespaces, { value: "b-jobs", key: "teams[0].namespaces[2]" }],
+      };
+      t.teams[1] = {
+        ...teamB(t),
+        name: "team-a-b",
+        namespaces: [{ value: "jobs", key: "teams[1].namespaces[0]" }],
+        identities: [],
+      };
+    },
+    {
+      key: "teams[1].namespaces[0]",
+      value: "jobs",
+      message: /resource name "team-a-b-jobs", as teams\[0\]\.namespaces\[2\] does/,
+    },
+  ],
+  [
+    "one team's identities whose namespace and name join to the same objects' name",
+    (t) => {
+      t.teams[0] = {
+        ...teamA(t),
+        namespaces: [...teamA(t).namespaces, { value: "team-a-b", key: "teams[0].namespaces[2]" }],
+      };
+      teamA(t).identities.push(
+        { key: "teams[0].identities[1]", name: "b-x", namespace: "team-a", serviceAccount: "bx" },
+        { key: "teams[0].identities[2]", name: "x", namespace: "team-a-b", serviceAccount: "x" },
+      );
+    },
+    {
+      key: "teams[0].identities[2].name",
+      value: "x",
+      message: /pod-identity objects the resource name "team-a-team-a-b-x"/,
+    },
+  ],
 ];
 
 describe("isolationProblems", () => {

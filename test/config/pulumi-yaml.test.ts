@@ -52,11 +52,11 @@ describe("Pulumi.yaml", () => {
     }
   });
 
-  it("requires exactly the keys the validator requires (no default: cluster, teams)", () => {
+  it("requires exactly the keys the validator requires (no default: cluster, teams, platformGroupIds)", () => {
     const required = Object.entries(declared)
       .filter(([, d]) => d.default === undefined)
       .map(([k]) => k);
-    expect(required.sort()).toEqual(["cluster", "teams"]);
+    expect(required.sort()).toEqual(["cluster", "platformGroupIds", "teams"]);
   });
 
   it("has defaults that change nothing: the CLI applying them gives the validator's own result", () => {

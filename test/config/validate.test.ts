@@ -449,6 +449,21 @@ const cases: Case[] = [
     value: undefined,
   },
   {
+    // KubernetesHardening refuses a cluster without a platform group, after the Azure resources.
+    name: "platform groups missing",
+    mutate: (c) => delete c.platformGroupIds,
+    key: "platformGroupIds",
+    value: undefined,
+    message: /is required/,
+  },
+  {
+    name: "platform groups empty",
+    mutate: (c) => (c.platformGroupIds = []),
+    key: "platformGroupIds",
+    value: [],
+    message: /at least one Entra group/,
+  },
+  {
     // The Kubernetes component refuses a team without groups; accepting it here failed half-way.
     name: "team developer groups empty",
     mutate: (c) => (c.teams[1].developerGroupIds = []),
@@ -621,6 +636,43 @@ const cases: Case[] = [
     key: "existing.teamKubeconfig",
     value: REDACTED,
     message: /must be a kubeconfig/,
+  },
+  {
+    // The contract publishes the server to teams, whose side accepts only https.
+    name: "existing: teamKubeconfig without an https server",
+    base: "existing",
+    mutate: (c) =>
+      (c.existing.teamKubeconfig =
+        "clusters: [{name: c, cluster: {server: http://k}}]\nusers: [{name: u, user: {exec: {command: kubelogin}}}]"),
+    key: "existing.teamKubeconfig",
+    value: "(kubeconfig with server http://k)",
+    message: /https:\/\/ URL/,
+  },
+  // Found by review: the component refused each of these after the Azure resources were registered.
+  {
+    name: "identity namespace an AKS add-on namespace",
+    mutate: (c) => (c.podIdentity = { namespace: "calico-system" }),
+    key: "podIdentity.namespace",
+    value: "calico-system",
+    message: /reserved for Kubernetes or an AKS add-on/,
+  },
+  {
+    name: "identity in an empty namespace (it would land in the provider's default namespace)",
+    mutate: (c) => (c.teams[0].identities[0].namespace = ""),
+    key: "teams[0].identities[0].namespace",
+    value: "",
+  },
+  {
+    // `team-a` + `b-x` and `team-a-b` + `x` both join to the managed identity `team-a-b-x`.
+    name: "two teams' identities whose joined resource names collide",
+    mutate: (c) => {
+      c.teams[0].identities[0].name = "b-x";
+      c.teams[1] = { ...c.teams[1], name: "team-a-b" };
+      c.teams[1].identities[0].name = "x";
+    },
+    key: "teams[1].identities[0].name",
+    value: "x",
+    message: /resource name "team-a-b-x", as teams\[0\]\.identities\[0\]\.name does/,
   },
   {
     name: "team image registry with a scheme",
@@ -1075,6 +1127,20 @@ describe("validateConfig: every problem at once", () => {
     expect(problems.some((p) => p.key.startsWith("existing") && p.value === REDACTED)).toBe(true);
   });
 
+  it.each([
+    ["at the top level", (c: RawConfig, kc: string) => (c.kubeconfig = kc)],
+    ["under a misspelt existing", (c: RawConfig, kc: string) => (c.existin = { kubeconfig: kc })],
+    ["inside the cluster settings", (c: RawConfig, kc: string) => (c.cluster.kubeconfig = kc)],
+  ])("never echoes a kubeconfig pasted %s", (_where, put) => {
+    const secret = "apiVersion: v1\nclusters: []\nusers: [{name: admin, user: {token: s3cr3t}}]";
+    const problems = problemsOf(
+      mutated(validExistingConfig(), (c) => put(c, secret)),
+      "local",
+    );
+    expect(JSON.stringify(problems)).not.toContain("s3cr3t");
+    expect(problems.some((p) => p.value === REDACTED && /not a known key/.test(p.message))).toBe(true);
+  });
+
   it("never echoes the kubeconfig", () => {
     const secret = "apiVersion: v1\nusers: [{name: admin, user: {token: s3cr3t}}]";
     const config = mutated(validCreateConfig(), (c) => (c.existing = { kubeconfig: secret }));
@@ -1090,6 +1156,27 @@ describe("validateConfig: every problem at once", () => {
 });
 
 describe("validateConfig: defaults", () => {
+  it("hands each result its own default pools: changing one changes no later parse", () => {
+    const first = validateConfig(minimalCreateConfig(), "dev");
+    first.cluster.userPools[0].zones.push("9");
+    first.cluster.systemPool.zones.push("9");
+    const second = validateConfig(minimalCreateConfig(), "dev");
+    expect(second.cluster.userPools[0].zones).toEqual(["1", "2", "3"]);
+    expect(second.cluster.systemPool.zones).toEqual(["1", "2", "3"]);
+  });
+
+  it("reports a misspelt zone once in production, not also as too few zones", () => {
+    const problems = problemsOf(
+      mutated(validCreateConfig(), (c) => {
+        c.production = true;
+        c.cluster.systemPool.zones = ["1", "4"];
+      }),
+    );
+    expect(problems.filter((p) => p.key.startsWith("cluster.systemPool.zones"))).toEqual([
+      expect.objectContaining({ key: "cluster.systemPool.zones[1]", value: "4" }),
+    ]);
+  });
+
   const minimal = minimalCreateConfig();
   const config = validateConfig(minimal, "dev");
 
@@ -1097,7 +1184,7 @@ describe("validateConfig: defaults", () => {
     expect(config.environment).toBe("dev");
     expect(config.production).toBe(false);
     expect(config.clusterMode).toBe("create");
-    expect(config.platformGroupIds).toEqual([]);
+    expect(config.platformGroupIds).toEqual(minimal.platformGroupIds);
     expect(config.existing).toBeUndefined();
     expect(config.podIdentity).toEqual({
       namespace: "aad-pod-identity",

@@ -203,6 +203,14 @@ describe("resolveHardeningArgs", () => {
       { key: "teams[1].identities[0].clientId", value: SHARED_CLIENT_ID },
     ],
     [
+      "two teams' identities whose joined resource names collide (team-a + b-web, team-a-b + web)",
+      (a) => {
+        a.teams[0].identities[0] = { ...a.teams[0].identities[0], name: "b-web", serviceAccount: "b-web" };
+        a.teams[1] = { ...a.teams[1], name: "team-a-b" };
+      },
+      { key: "teams[1].identities[0].name", value: "web" },
+    ],
+    [
       "one dedicated pool for two teams",
       (a) => {
         a.teams[0] = { ...a.teams[0], nodePool: "poola" };
