@@ -163,7 +163,27 @@ export function exactObject<S extends z.core.$ZodLooseShape>(shape: S, hint?: st
 
 /** `exactObject`, also given as JSON text (how `pulumi.Config` holds a structured value). */
 export function object<S extends z.core.$ZodLooseShape>(shape: S, hint?: string) {
-  return z.preprocess(parseJsonText, exactObject(shape, hint));
+  const known = Object.keys(shape);
+  return z.preprocess(
+    (given, ctx) => {
+      const value = parseJsonText(given);
+      // zod skips an own `__proto__` key (JSON.parse makes one) instead of calling it unknown.
+      if (
+        typeof value === "object" &&
+        value !== null &&
+        Object.prototype.hasOwnProperty.call(value, "__proto__")
+      )
+        ctx.issues.push({
+          code: "custom",
+          message: `is not a known key; known keys: ${known.join(", ")}`,
+          path: ["__proto__"],
+          input: (value as Record<string, unknown>)["__proto__"],
+          continue: true,
+        });
+      return value;
+    },
+    exactObject(shape, hint),
+  );
 }
 
 /** A key this mode does not use: given at all, it is refused with `reason`. */

@@ -675,6 +675,17 @@ const cases: Case[] = [
     message: /resource name "team-a-b-x", as teams\[0\]\.identities\[0\]\.name does/,
   },
   {
+    // JSON.parse makes an own `__proto__` key, which zod's object parser skips silently.
+    name: "a __proto__ key in a team (as JSON text may carry one)",
+    mutate: (c) =>
+      (c.teams[0] = JSON.parse(
+        JSON.stringify(c.teams[0]).replace("{", '{"__proto__":{"identityMode":"x"},'),
+      )),
+    key: "teams[0].__proto__",
+    value: { identityMode: "x" },
+    message: /is not a known key/,
+  },
+  {
     name: "team image registry with a scheme",
     mutate: (c) => (c.teams[0].imageRegistries = ["https://myacr.azurecr.io"]),
     key: "teams[0].imageRegistries[0]",
