@@ -79,15 +79,15 @@ export interface ResolvedHardeningArgs extends KubernetesHardeningArgs {
   teamNamespaceLimits: Required<TeamNamespaceLimits>;
 }
 
-/**
- * `value` with its key when it is well-formed text; `undefined` for an Output (an identity the Azure
- * layer creates), which the admission policies judge once it is known.
- */
 /** `{ [field]: value }`, or `{}` when `value` is undefined (the shape `exactOptionalPropertyTypes` wants). */
 function optional<K extends string, V>(field: K, value: V | undefined): Partial<Record<K, V>> {
   return value === undefined ? {} : ({ [field]: value } as Record<K, V>);
 }
 
+/**
+ * `value` with its key when it is well-formed text; `undefined` for an Output (an identity the Azure
+ * layer creates), which the admission policies judge once it is known.
+ */
 function knownText(value: unknown, key: string, wellFormed: (text: string) => boolean): Declared | undefined {
   return typeof value === "string" && wellFormed(value) ? { value, key } : undefined;
 }

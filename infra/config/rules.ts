@@ -18,7 +18,7 @@ import {
 import { IDENTITY_NAMESPACE_TAKEN, parseIpv4Cidr } from "../../conventions/formats";
 import { PRODUCTION_TIERS } from "./defaults";
 import type { Problem } from "../../conventions/problems";
-import { parseJsonText } from "./schema-kit";
+import { isPlainObject, parseJsonText } from "./schema-kit";
 
 /** A key path as zod gives it: `["teams", 0, "name"]`. */
 export type Path = readonly PropertyKey[];
@@ -82,8 +82,6 @@ function walk(value: unknown, path: Path, read: (v: unknown) => unknown = (v) =>
 const isString = (v: unknown): v is string => typeof v === "string";
 const isBoolean = (v: unknown): v is boolean => typeof v === "boolean";
 const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 /** The sound strings of the list at `path`, each with its key. */
 function declaredStrings(parsed: Parsed, path: Path): Declared[] {
@@ -170,8 +168,8 @@ export function crossFieldProblems(parsed: Parsed): Problem[] {
 
   const teams = parsed.indices(["teams"]).flatMap((t) => {
     const path: Path = ["teams", t];
-    if (!parsed.get(path, isObject)) return [];
-    if (createMode && production && parsed.get([...path, "nodePool"], isObject))
+    if (!parsed.get(path, isPlainObject)) return [];
+    if (createMode && production && parsed.get([...path, "nodePool"], isPlainObject))
       zoneRedundancy(parsed, [...path, "nodePool"], report);
     const name = parsed.get([...path, "name"], isString);
     const identityMode = parsed.get([...path, "identityMode"], isString);
@@ -243,7 +241,7 @@ function tenantTeam(parsed: Parsed, path: Path, name: string | undefined): Tenan
   const nodePool = parsed.get([...path, "nodePool", "name"], isString);
   const identities = parsed.indices([...path, "identities"]).flatMap((i): TenantIdentity[] => {
     const at: Path = [...path, "identities", i];
-    if (!parsed.get(at, isObject)) return [];
+    if (!parsed.get(at, isPlainObject)) return [];
     const identityName = parsed.get([...at, "name"], isString) ?? "";
     const clientId = parsed.get([...at, "existing", "clientId"], isString);
     const resourceId = parsed.get([...at, "existing", "resourceId"], isString);

@@ -92,6 +92,11 @@ export function oneOf<T extends string>(values: readonly T[]) {
   return z.enum(values as [T, ...T[]]);
 }
 
+/** A YAML mapping as parsed: an object that is not a list. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
 /** Parses a JSON object or list handed over as text; anything else is returned unchanged. */
 export function parseJsonText(value: unknown): unknown {
   if (typeof value !== "string") return value;
@@ -168,16 +173,12 @@ export function object<S extends z.core.$ZodLooseShape>(shape: S, hint?: string)
     (given, ctx) => {
       const value = parseJsonText(given);
       // zod skips an own `__proto__` key (JSON.parse makes one) instead of calling it unknown.
-      if (
-        typeof value === "object" &&
-        value !== null &&
-        Object.prototype.hasOwnProperty.call(value, "__proto__")
-      )
+      if (isPlainObject(value) && Object.prototype.hasOwnProperty.call(value, "__proto__"))
         ctx.issues.push({
           code: "custom",
           message: `is not a known key; known keys: ${known.join(", ")}`,
           path: ["__proto__"],
-          input: (value as Record<string, unknown>)["__proto__"],
+          input: value["__proto__"],
           continue: true,
         });
       return value;

@@ -58,6 +58,7 @@ import {
   object,
   oneOf,
   refused,
+  isPlainObject,
   parseJsonText,
   SHOWN,
   text,
@@ -592,10 +593,6 @@ function existing(mode: Mode) {
     ).prefault({}),
     { description: "`clusterMode: existing` only; must stay empty in create mode." },
   );
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 /** The configuration of one mode. */
