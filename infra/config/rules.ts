@@ -91,16 +91,23 @@ function declaredStrings(parsed: Parsed, path: Path): Declared[] {
   });
 }
 
-/** Every cross-field problem of a configuration the schema has read (see the module comment). */
-export function crossFieldProblems(parsed: Parsed): Problem[] {
+/** Every cross-field problem of a configuration the schema has read (see the module comment); `stack` names the environment, and a `prod*` stack must set `production`. */
+export function crossFieldProblems(parsed: Parsed, stack: string): Problem[] {
   const problems: Problem[] = [];
   const report = (path: Path, value: unknown, message: string) =>
     problems.push({ key: keyOf(path), value, message });
 
+  const production = parsed.get(["production"], isBoolean) ?? false;
+  if (!production && /^prod/i.test(stack) && parsed.sound(["production"]))
+    report(
+      ["production"],
+      parsed.given(["production"]),
+      `stack "${stack}" looks like production; set production: true`,
+    );
+
   const mode = parsed.get(["clusterMode"], isString);
   if (mode === undefined) return problems; // the mode decides what every other key means
   const createMode = mode === "create";
-  const production = parsed.get(["production"], isBoolean) ?? false;
   const identityNamespace = parsed.get(["podIdentity", "namespace"], isString);
   const isolateNodes = parsed.get(["podIdentity", "isolateNodes"], isBoolean) ?? false;
 

@@ -47,15 +47,7 @@ export function validateConfig(raw: Record<string, unknown>, stack: string): Blu
     raw,
     issues.map((i) => i.path),
   );
-  problems.push(...crossFieldProblems(parsed).map((p) => redacted(p)));
-
-  const production = parsed.get(["production"], (v): v is boolean => typeof v === "boolean") ?? false;
-  if (!production && /^prod/i.test(stack) && parsed.sound(["production"]))
-    problems.push({
-      key: "production",
-      value: raw.production,
-      message: `stack "${stack}" looks like production; set production: true`,
-    });
+  problems.push(...crossFieldProblems(parsed, stack).map((p) => redacted(p)));
 
   if (problems.length > 0 || !result.success) throw new ConfigValidationError(stack, problems);
   const config: BlueprintConfig = { environment: stack, ...result.data };
